@@ -1,0 +1,58 @@
+# Charter: `make run` to try it, `make test` to test it. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench install install-test clean migrate demo worker browsers
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Charter needs Python 3.11 or newer (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Serves the demo with its worker and scheduler; Ctrl-C stops all three.
+run: migrate
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@cat var/demo-logins.txt 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
+	@echo ""
+	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-startup-delay & \
+	  DEBUG=$${DEBUG:-true} $(PY) manage.py run_scheduler & \
+	  DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+worker: install
+	$(PY) manage.py db_worker
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(PY) -m ruff check charter tests bench
+	$(PY) -m ruff format --check charter tests bench
+
+bench: install-test
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,264 @@
+"""Innovative Widgets' staff, teams and authority limits.
+
+Staff come from the seed's call data: supervisor John; officers Mia, Nitin (left in October),
+Jonas, and Taya and Mary (both new in October); plus the other roles of the design.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+from . import services
+from .models import AuthorityAction as A
+from .models import Role, RoleCode, User
+
+TEAMS = [
+    ("Customer service", None, "Receives enquiries and complaints on every channel."),
+    ("Account management", None, "Owns customer relationships for their lifetime."),
+    ("Technical and product support", None, "Supports customers on specific products."),
+    ("Customer incentives and rewards", None, "Runs loyalty and incentive programmes."),
+    ("After-sales service", None, "Service after the sale: incidents, returns and warranty."),
+    ("Incident management", "After-sales service", "Resolves customer issues that need action."),
+    ("Returns and warranty", "After-sales service", "Processes claims, returns and warranty."),
+    ("Marketing", None, "Customer research, surveys and feedback summaries."),
+]
+
+# username, first, last, role, team, job title, started, left
+STAFF = [
+    (
+        "john",
+        "John",
+        "Hartley",
+        RoleCode.SUPERVISOR,
+        "Customer service",
+        "Customer service supervisor",
+        date(2019, 3, 4),
+        None,
+    ),
+    (
+        "mia",
+        "Mia",
+        "Nguyen",
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        "Customer service",
+        "Customer service officer",
+        date(2021, 6, 14),
+        None,
+    ),
+    (
+        "nitin",
+        "Nitin",
+        "Rao",
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        "Customer service",
+        "Customer service officer",
+        date(2022, 2, 7),
+        date(2026, 10, 31),
+    ),
+    (
+        "jonas",
+        "Jonas",
+        "Berg",
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        "Customer service",
+        "Customer service officer",
+        date(2023, 8, 21),
+        None,
+    ),
+    (
+        "taya",
+        "Taya",
+        "Williams",
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        "Customer service",
+        "Customer service officer",
+        date(2026, 10, 5),
+        None,
+    ),
+    (
+        "mary",
+        "Mary",
+        "Collins",
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        "Customer service",
+        "Customer service officer",
+        date(2026, 10, 12),
+        None,
+    ),
+    (
+        "grace",
+        "Grace",
+        "Whitfield",
+        RoleCode.CUSTOMER_SERVICE_MANAGER,
+        "Customer service",
+        "Customer service manager",
+        date(2017, 1, 16),
+        None,
+    ),
+    (
+        "alex",
+        "Alex",
+        "Moreau",
+        RoleCode.ACCOUNT_MANAGER,
+        "Account management",
+        "Key account manager",
+        date(2020, 9, 1),
+        None,
+    ),
+    (
+        "ravi",
+        "Ravi",
+        "Patel",
+        RoleCode.RETURNS_WARRANTY_OFFICER,
+        "Returns and warranty",
+        "Returns and warranty officer",
+        date(2022, 11, 7),
+        None,
+    ),
+    (
+        "sofia",
+        "Sofia",
+        "Lindqvist",
+        RoleCode.ANALYST,
+        "Marketing",
+        "Marketing coordinator",
+        date(2024, 4, 2),
+        None,
+    ),
+    ("priya", "Priya", "Shah", RoleCode.AUDITOR, None, "Quality auditor", date(2025, 1, 13), None),
+    (
+        "omar",
+        "Omar",
+        "Haddad",
+        RoleCode.ADMINISTRATOR,
+        None,
+        "Systems administrator",
+        date(2018, 5, 28),
+        None,
+    ),
+]
+
+D = Decimal
+# role: action -> (allowed, percent, cap, note)
+LIMITS = {
+    RoleCode.CUSTOMER_SERVICE_OFFICER: {
+        A.REFUND: (
+            True,
+            D("10"),
+            D("25"),
+            "Complaints procedure step 7: own judgement, 10% up to $25.",
+        ),
+        A.REPLACE: (
+            True,
+            None,
+            None,
+            "Complaints procedure step 6: replacements are within all staff's authority.",
+        ),
+        A.COMPENSATE: (False, None, None, ""),
+        A.CLOSE_COMPLAINT: (True, None, None, ""),
+        A.REFER_OUTSIDE: (False, None, None, "Referral outside goes through the manager."),
+    },
+    RoleCode.RETURNS_WARRANTY_OFFICER: {
+        A.REFUND: (True, D("100"), D("200"), ""),
+        A.REPLACE: (True, None, None, ""),
+        A.COMPENSATE: (False, None, None, ""),
+        A.CLOSE_COMPLAINT: (False, None, None, ""),
+        A.REFER_OUTSIDE: (False, None, None, ""),
+    },
+    RoleCode.ACCOUNT_MANAGER: {
+        A.REFUND: (True, D("100"), D("1000"), ""),
+        A.REPLACE: (True, None, None, ""),
+        A.COMPENSATE: (True, None, D("500"), "Goodwill for the accounts they own."),
+        A.CLOSE_COMPLAINT: (False, None, None, ""),
+        A.REFER_OUTSIDE: (False, None, None, ""),
+    },
+    RoleCode.SUPERVISOR: {
+        A.REFUND: (True, D("100"), D("500"), ""),
+        A.REPLACE: (True, None, None, ""),
+        A.COMPENSATE: (True, None, D("100"), ""),
+        A.CLOSE_COMPLAINT: (True, None, None, ""),
+        A.REFER_OUTSIDE: (False, None, None, ""),
+    },
+    RoleCode.CUSTOMER_SERVICE_MANAGER: {
+        A.REFUND: (True, D("100"), D("5000"), ""),
+        A.REPLACE: (True, None, None, ""),
+        A.COMPENSATE: (True, None, D("2000"), "Complex complaints procedure."),
+        A.CLOSE_COMPLAINT: (True, None, None, ""),
+        A.REFER_OUTSIDE: (True, None, None, "The manager refers to an ombudsman or dispute body."),
+    },
+}
+
+
+def _password_for(ctx) -> str:
+    return ctx.password or secrets.token_urlsafe(9)
+
+
+def seed(ctx) -> None:
+    services.roles_sync()
+    teams = {}
+    for name, parent, purpose in TEAMS:
+        teams[name] = services.team_ensure(name=name, parent=teams.get(parent), purpose=purpose)
+
+    new_logins = []
+    for username, first, last, role, team, title, started, left in STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = _password_for(ctx)
+            user = services.user_create(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@innovative-widgets.example",
+                password=password,
+                team=teams.get(team),
+                roles=[role],
+                job_title=title,
+                started_on=started,
+            )
+            if left:
+                services.user_deactivate(user=user, left_on=left)
+            new_logins.append((username, password, RoleCode(role).label, left))
+        elif ctx.password and user.is_active and not user.check_password(ctx.password):
+            # DEMO_PASSWORD asks for a known password, so scripts can sign in.
+            user.set_password(ctx.password)
+            user.save(update_fields=["password"])
+    customer_service = teams["Customer service"]
+    if customer_service.lead is None:
+        customer_service.lead = User.objects.get(username="john")
+        customer_service.save(update_fields=["lead"])
+
+    admin = User.objects.get(username="omar")
+    for code, actions in LIMITS.items():
+        role = Role.objects.get(code=code)
+        existing = set(role.authority_limits.values_list("action", flat=True))
+        for action, (allowed, percent, cap, note) in actions.items():
+            if action in existing:
+                continue
+            services.authority_limit_set(
+                actor=admin,
+                role=role,
+                action=action,
+                allowed=allowed,
+                percent_of_value=percent,
+                max_amount=cap,
+                note=note,
+            )
+    ctx.created["staff"] = {u.username: u for u in User.objects.all()}
+    if new_logins:
+        _print_logins(ctx, new_logins)
+
+
+def _print_logins(ctx, logins) -> None:
+    lines = ["Demo logins (username / password / role):"]
+    for username, password, role, left in logins:
+        note = "  (left in October: sign-in disabled)" if left else ""
+        lines.append(f"  {username:<8} {password:<14} {role}{note}")
+    text = "\n".join(lines)
+    ctx.say(text)
+    path = settings.VAR_DIR / "demo-logins.txt"
+    path.write_text(text + "\n")
+    path.chmod(0o600)

@@ -1,0 +1,69 @@
+from decimal import Decimal
+
+from django import forms
+
+from .models import AuthorityAction, AuthorityLimit
+
+
+class _AccessibleForm(forms.Form):
+    """Marks invalid fields for screen readers and ties errors to their field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+money_field = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "min_value": Decimal("0"),
+    "required": False,
+    "widget": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+}
+
+
+class AuthorityCheckForm(_AccessibleForm):
+    action = forms.ChoiceField(choices=AuthorityAction.choices)
+    amount = forms.DecimalField(label="Amount ($)", **money_field)
+    item_value = forms.DecimalField(
+        label="Item's value ($)",
+        help_text="Needed when a limit is a percentage of the value.",
+        **money_field,
+    )
+
+
+class ApprovalRequestForm(AuthorityCheckForm):
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you want to do, for whom, and why.",
+        max_length=4000,
+    )
+
+
+class DecisionForm(_AccessibleForm):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required when you reject: the requester reads it.",
+        max_length=4000,
+    )
+
+
+class AuthorityLimitForm(forms.ModelForm):
+    class Meta:
+        model = AuthorityLimit
+        fields = ["allowed", "percent_of_value", "max_amount", "currency", "note"]
+        labels = {"percent_of_value": "Percentage of the item's value", "max_amount": "Cap ($)"}

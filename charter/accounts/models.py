@@ -1,0 +1,218 @@
+"""Staff, teams, roles, authority limits and approval requests."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class RoleCode(models.TextChoices):
+    """The roles of the design's "who uses it" table. Rank orders who approves above whom."""
+
+    CUSTOMER_SERVICE_OFFICER = "cso", "Customer service officer"
+    RETURNS_WARRANTY_OFFICER = "returns_officer", "Returns and warranty officer"
+    ANALYST = "analyst", "Analyst"
+    ACCOUNT_MANAGER = "account_manager", "Account manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    CUSTOMER_SERVICE_MANAGER = "csm", "Customer service manager"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Role(models.Model):
+    """A role, carried by a Django group whose permissions say what the role may see and do."""
+
+    code = models.CharField(max_length=32, choices=RoleCode.choices, unique=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Seniority for approvals: a request goes to the lowest rank that may grant it.",
+    )
+
+    class Meta:
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class Team(models.Model):
+    """A team or department of the organisational chart (teams may sit inside departments)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    purpose = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams_led",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Staff who leave are deactivated, never deleted (their history stays)."""
+
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_codes(self) -> list[str]:
+        """The user's role codes; uses prefetched groups and roles when present."""
+        return [g.role.code for g in self.groups.all() if hasattr(g, "role")]
+
+    @property
+    def role_names(self) -> list[str]:
+        return [RoleCode(code).label for code in self.role_codes]
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+
+class AuthorityAction(models.TextChoices):
+    REFUND = "refund", "Refund"
+    REPLACE = "replace", "Replace a product"
+    COMPENSATE = "compensate", "Give compensation"
+    CLOSE_COMPLAINT = "close_complaint", "Close a complaint"
+    REFER_OUTSIDE = "refer_outside", "Refer a complaint to an outside body"
+
+
+# Actions that carry an amount; the others are yes-or-no.
+VALUED_ACTIONS = {AuthorityAction.REFUND, AuthorityAction.REPLACE, AuthorityAction.COMPENSATE}
+
+
+class AuthorityLimit(models.Model):
+    """What a role may do without approval: e.g. refund 10% of the item's value up to $25.
+
+    ``allowed`` false means the role may not do it at all. A percentage, a cap, both or neither
+    (no limit) bound the amount of a valued action.
+    """
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="authority_limits")
+    action = models.CharField(max_length=32, choices=AuthorityAction.choices)
+    allowed = models.BooleanField(default=True)
+    percent_of_value = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="At most this percentage of the item's value (blank: no percentage limit).",
+    )
+    max_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="At most this amount (blank: no cap).",
+    )
+    currency = models.CharField(max_length=3, default="AUD")
+    note = models.CharField(
+        max_length=255, blank=True, help_text="Where the limit comes from, e.g. a procedure step."
+    )
+
+    class Meta:
+        ordering = ["role__rank", "action"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "action"], name="one_limit_per_role_action"),
+            models.CheckConstraint(
+                condition=Q(percent_of_value__isnull=True)
+                | Q(percent_of_value__gte=0, percent_of_value__lte=100),
+                name="authority_percent_between_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gte=0),
+                name="authority_cap_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.get_action_display()}"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ApprovalRequest(models.Model):
+    """An action above its requester's authority, waiting for a role that may grant it.
+
+    The subject (a refund, a replacement...) is any record, linked generically so that this lower
+    app never imports the higher one; the higher app reacts to ``approval_decided``.
+    """
+
+    action = models.CharField(max_length=32, choices=AuthorityAction.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    item_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="AUD")
+    description = models.TextField(help_text="What is asked for, and why.")
+    why_needed = models.TextField(help_text="Why the requester's own authority does not cover it.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approval_requests"
+    )
+    required_role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approvals_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.CharField(max_length=64, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("decide_approvalrequest", "Can approve or reject approval requests")]
+        indexes = [
+            models.Index(fields=["status", "required_role", "created_at"]),
+            models.Index(fields=["requested_by", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="approval_decided_iff_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval #{self.pk}: {self.get_action_display()}"

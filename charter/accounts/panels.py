@@ -1,0 +1,31 @@
+"""Home-page panels of this app; each builds its context with selectors, in fixed queries."""
+
+from charter.core.selectors import audit_entries
+
+from . import rules, selectors
+from .models import AuthorityAction
+
+
+def approvals_waiting(user) -> dict:
+    waiting = selectors.approvals_waiting_for(user)
+    return {"items": list(waiting[:5]), "count": waiting.count()}
+
+
+def my_authority(user) -> dict:
+    by_action: dict[str, list] = {}
+    for limit in selectors.limits_for_user(user):
+        if limit.allowed:
+            by_action.setdefault(limit.action, []).append(rules.describe_limit(limit))
+    rows = [
+        (action.label, " or ".join(by_action.get(action.value, [])) or "needs approval")
+        for action in AuthorityAction
+    ]
+    return {"rows": rows}
+
+
+def my_requests(user) -> dict:
+    return {"items": list(selectors.approvals_requested_by(user)[:5])}
+
+
+def recent_audit(user) -> dict:
+    return {"items": list(audit_entries()[:5])}

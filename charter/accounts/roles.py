@@ -1,0 +1,108 @@
+"""The roles as data: what each may see and do (Django permissions), and its seniority.
+
+Code checks permissions, never role names; this table is the one place that maps roles onto
+permissions. ``roles_sync`` applies it after every migrate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import RoleCode
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    rank: int
+    description: str
+    permissions: tuple[str, ...]
+    staff_site: bool = False  # may open the configuration (Django admin)
+
+
+_EVERYONE = (
+    "accounts.view_team",
+    "accounts.view_user",
+    "accounts.view_authoritylimit",
+    "accounts.view_approvalrequest",
+    "accounts.add_approvalrequest",
+)
+
+ROLE_SPECS: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        RoleCode.CUSTOMER_SERVICE_OFFICER,
+        10,
+        "Logs every contact, handles complaints by the procedure, looks up orders, returns and "
+        "warranty, and refunds within their authority.",
+        _EVERYONE,
+    ),
+    RoleSpec(
+        RoleCode.RETURNS_WARRANTY_OFFICER,
+        15,
+        "Processes returns, replacements and warranty claims.",
+        _EVERYONE,
+    ),
+    RoleSpec(
+        RoleCode.ANALYST,
+        15,
+        "Runs surveys, sorts qualitative feedback and presents monthly summaries.",
+        _EVERYONE,
+    ),
+    RoleSpec(
+        RoleCode.ACCOUNT_MANAGER,
+        20,
+        "Owns a group of customers (or one large one), their segment, products and loyalty.",
+        _EVERYONE,
+    ),
+    RoleSpec(
+        RoleCode.SUPERVISOR,
+        30,
+        "Watches the queue and deadlines, approves what is above an officer's authority, "
+        "coaches staff.",
+        (*_EVERYONE, "accounts.decide_approvalrequest"),
+    ),
+    RoleSpec(
+        RoleCode.CUSTOMER_SERVICE_MANAGER,
+        40,
+        "Owns complex complaints, injury and legal matters, KPIs, audits, the charter and its "
+        "policies; reports to the board.",
+        (*_EVERYONE, "accounts.decide_approvalrequest", "core.view_auditentry"),
+    ),
+    RoleSpec(
+        RoleCode.AUDITOR,
+        50,
+        "Reads records and the audit trail; changes nothing.",
+        (
+            "accounts.view_team",
+            "accounts.view_user",
+            "accounts.view_authoritylimit",
+            "accounts.view_approvalrequest",
+            "accounts.view_role",
+            "core.view_auditentry",
+            "core.view_organisation",
+        ),
+    ),
+    RoleSpec(
+        RoleCode.ADMINISTRATOR,
+        60,
+        "Configures Charter: staff, teams, roles and authority limits.",
+        (
+            *_EVERYONE,
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.add_team",
+            "accounts.change_team",
+            "accounts.view_role",
+            "accounts.change_role",
+            "accounts.change_authoritylimit",
+            "accounts.add_authoritylimit",
+            "core.view_auditentry",
+            "core.view_organisation",
+            "core.change_organisation",
+            "auth.view_group",
+        ),
+        staff_site=True,
+    ),
+)
+
+SPECS_BY_CODE = {spec.code: spec for spec in ROLE_SPECS}

@@ -1,0 +1,218 @@
+"""Staff pages: home, staff directory, authority limits and approvals. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from charter.core import home as home_panels
+from charter.core.errors import DomainError
+
+from . import selectors, services
+from .forms import ApprovalRequestForm, AuthorityCheckForm, AuthorityLimitForm, DecisionForm
+from .models import ApprovalStatus, AuthorityLimit, User
+from .roles import SPECS_BY_CODE
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    codes = request.user.role_codes
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "role_descriptions": [
+                (SPECS_BY_CODE[code].code.label, SPECS_BY_CODE[code].description)
+                for code in codes
+                if code in SPECS_BY_CODE
+            ],
+            "panels": home_panels.panels_for(request.user),
+        },
+    )
+
+
+@login_required
+@permission_required("accounts.view_team", raise_exception=True)
+def staff(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/staff.html", {"teams": selectors.staff_directory()})
+
+
+@login_required
+@permission_required("accounts.view_user", raise_exception=True)
+def staff_member(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        member = selectors.user_profile(pk)
+    except User.DoesNotExist as error:
+        raise Http404("No such member of staff.") from error
+    limits = selectors.limits_for_user(member)
+    return render(request, "accounts/staff_member.html", {"member": member, "limits": limits})
+
+
+@login_required
+@permission_required("accounts.view_authoritylimit", raise_exception=True)
+def authority(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/authority.html",
+        {"roles": selectors.roles_with_limits(), "check_form": AuthorityCheckForm()},
+    )
+
+
+@login_required
+@permission_required("accounts.view_authoritylimit", raise_exception=True)
+def authority_check(request: HttpRequest) -> HttpResponse:
+    """The "may I?" check: answers live as the officer types (HTMX)."""
+    form = AuthorityCheckForm(request.GET or None)
+    decision = None
+    if form.is_valid():
+        decision = selectors.authority_check(
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            amount=form.cleaned_data["amount"],
+            item_value=form.cleaned_data["item_value"],
+        )
+    return render(
+        request, "accounts/_authority_decision.html", {"form": form, "decision": decision}
+    )
+
+
+@login_required
+@permission_required("accounts.change_authoritylimit", raise_exception=True)
+def authority_limit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    limit = get_object_or_404(AuthorityLimit.objects.select_related("role"), pk=pk)
+    form = AuthorityLimitForm(request.POST or None, instance=limit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authority_limit_set(
+                actor=request.user, role=limit.role, action=limit.action, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Saved: {limit}.")
+            return redirect("accounts:authority")
+    return render(request, "accounts/authority_limit_edit.html", {"form": form, "limit": limit})
+
+
+@login_required
+@permission_required("accounts.view_approvalrequest", raise_exception=True)
+def approvals(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab") or (
+        "waiting" if request.user.has_perm("accounts.decide_approvalrequest") else "mine"
+    )
+    if tab == "waiting":
+        items = selectors.approvals_waiting_for(request.user)
+    elif tab == "mine":
+        items = selectors.approvals_requested_by(request.user).select_related("requested_by")
+    else:
+        tab = "all"
+        items = selectors.approvals_visible_to(request.user)
+        status = request.GET.get("status")
+        if status in ApprovalStatus.values:
+            items = items.filter(status=status)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/approvals.html",
+        {
+            "tab": tab,
+            "page": page,
+            "statuses": ApprovalStatus.choices,
+            "status": request.GET.get("status", ""),
+        },
+    )
+
+
+@login_required
+@permission_required("accounts.add_approvalrequest", raise_exception=True)
+def approval_new(request: HttpRequest) -> HttpResponse:
+    initial = {key: request.GET.get(key) for key in ("action", "amount", "item_value")}
+    form = ApprovalRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval = services.approval_request_create(
+                requested_by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Request #{approval.pk} sent to the {approval.required_role} role for approval.",
+            )
+            return redirect("accounts:approval", pk=approval.pk)
+    return render(request, "accounts/approval_new.html", {"form": form})
+
+
+def _visible_approval(request: HttpRequest, pk: int):
+    approval = selectors.approvals_visible_to(request.user).filter(pk=pk).first()
+    if approval is None:
+        raise Http404("No such approval request, or it is not yours to see.")
+    return approval
+
+
+@login_required
+@permission_required("accounts.view_approvalrequest", raise_exception=True)
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = _visible_approval(request, pk)
+    can_decide = (
+        approval.status == ApprovalStatus.PENDING
+        and approval.requested_by_id != request.user.pk
+        and request.user.has_perm("accounts.decide_approvalrequest")
+    )
+    return render(
+        request,
+        "accounts/approval_detail.html",
+        {"approval": approval, "form": DecisionForm(), "can_decide": can_decide},
+    )
+
+
+@login_required
+@require_POST
+def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("accounts.decide_approvalrequest"):
+        raise PermissionDenied("Your role may not approve or reject requests.")
+    approval = _visible_approval(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            approval = services.approval_request_decide(
+                approval=approval,
+                approver=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, f"Request #{approval.pk} {approval.get_status_display().lower()}."
+            )
+            return redirect("accounts:approval", pk=approval.pk)
+    return render(
+        request,
+        "accounts/approval_detail.html",
+        {"approval": approval, "form": form, "can_decide": True},
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = _visible_approval(request, pk)
+    try:
+        services.approval_request_withdraw(approval=approval, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Request #{approval.pk} withdrawn.")
+    return redirect("accounts:approval", pk=approval.pk)

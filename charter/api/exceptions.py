@@ -1,0 +1,15 @@
+"""One handler turns a domain refusal into a 4xx with the human message."""
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from charter.core.errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status_code)
+    return drf_exception_handler(exc, context)

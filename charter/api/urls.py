@@ -1,0 +1,21 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("teams", views.TeamViewSet, basename="team")
+router.register("staff", views.StaffViewSet, basename="staff")
+router.register("authority-limits", views.AuthorityLimitViewSet, basename="authority-limit")
+router.register("approvals", views.ApprovalRequestViewSet, basename="approval")
+router.register("audit-entries", views.AuditEntryViewSet, basename="audit-entry")
+
+app_name = "api"
+
+urlpatterns = [
+    path("", views.RootView.as_view(), name="root"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("authority/check/", views.AuthorityCheckView.as_view(), name="authority-check"),
+    path("", include(router.urls)),
+]

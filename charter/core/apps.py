@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "charter.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import navigation, signals  # noqa: F401
+
+        navigation.register(
+            label="Audit trail",
+            url_name="core:audit-trail",
+            permission="core.view_auditentry",
+            order=900,
+        )

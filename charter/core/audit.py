@@ -1,0 +1,51 @@
+"""Who did it and through what: the context every audit entry is stamped with.
+
+Web requests get it from ``AuditContextMiddleware``; API token logins update it once DRF has
+authenticated the caller; commands and tasks open it with ``audit_context``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from auditlog.context import auditlog_value, set_extra_data
+
+from .models import Interface
+
+
+@contextlib.contextmanager
+def audit_context(*, interface: str, source: str = "", actor=None) -> Iterator[None]:
+    """Stamp every audit entry written inside with ``interface``, ``source`` and ``actor``.
+
+    Nests: the outer context is restored on exit.
+    """
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    data = {"actor": actor, "interface": interface, "source": source[:200]}
+    with set_extra_data(context_data=data):
+        yield
+    if outer is not None:
+        auditlog_value.set(outer)
+
+
+def set_audit_actor(user) -> None:
+    """Name the actor of the current context (used once a token has been authenticated)."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    context["actor"] = user
+
+
+def set_audit_interface(interface: str) -> None:
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    context["interface"] = interface
+
+
+__all__ = ["Interface", "audit_context", "set_audit_actor", "set_audit_interface"]

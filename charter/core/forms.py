@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .models import AuditEntry, Interface
+from .selectors import audited_content_types
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.ModelChoiceField(
+        queryset=get_user_model().objects.order_by("username"), required=False, label="Who"
+    )
+    record_type = forms.ModelChoiceField(
+        queryset=None, required=False, label="Kind of record", empty_label="All kinds"
+    )
+    object_pk = forms.CharField(required=False, label="Record id", max_length=64)
+    action = forms.TypedChoiceField(
+        choices=[("", "Any change"), *AuditEntry.Action.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    interface = forms.ChoiceField(
+        choices=[("", "Any interface"), *Interface.choices], required=False, label="Through"
+    )
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"].queryset = audited_content_types()
+        self.fields["record_type"].label_from_instance = lambda ct: f"{ct.app_label}: {ct.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+    def selector_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "actor_id": data["actor"].pk if data.get("actor") else None,
+            "content_type_id": data["record_type"].pk if data.get("record_type") else None,
+            "object_pk": data.get("object_pk") or None,
+            "action": data.get("action"),
+            "interface": data.get("interface") or None,
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

@@ -1,0 +1,109 @@
+"""Core tables: the organisation, the append-only audit trail, and the scheduler's bookkeeping."""
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .errors import AuditTrailIsAppendOnly
+
+
+class AustralianState(models.TextChoices):
+    NSW = "NSW", "New South Wales"
+    VIC = "VIC", "Victoria"
+    QLD = "QLD", "Queensland"
+    WA = "WA", "Western Australia"
+    SA = "SA", "South Australia"
+    TAS = "TAS", "Tasmania"
+    ACT = "ACT", "Australian Capital Territory"
+    NT = "NT", "Northern Territory"
+
+
+class Organisation(models.Model):
+    """The organisation whose charter Charter runs: name, zone, state (for holidays), currency."""
+
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(max_length=64, default="Australia/Sydney")
+    state = models.CharField(
+        max_length=3,
+        choices=AustralianState.choices,
+        default=AustralianState.NSW,
+        help_text="Its public holidays are skipped by business-day deadlines.",
+    )
+    currency = models.CharField(max_length=3, default="AUD")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interface(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    COMMAND = "command", "Command"
+    TASK = "task", "Background task"
+    SYSTEM = "system", "System"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly()
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly()
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    pass
+
+
+class AuditEntry(AbstractLogEntry):
+    """One create, change or delete of a domain record: who, when, what changed, through what.
+
+    Append-only: the model and queryset refuse changes, and on PostgreSQL a trigger makes the
+    database refuse UPDATE and DELETE too (see migration 0002).
+    """
+
+    # Staff who have history are deactivated, never deleted: PROTECT keeps the trail whole.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        blank=True,
+        null=True,
+        related_name="+",
+        verbose_name="actor",
+    )
+    interface = models.CharField(
+        max_length=10, choices=Interface.choices, default=Interface.SYSTEM, db_index=True
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The page, API call, command or task that did it."
+    )
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+        indexes = [models.Index(fields=["content_type", "object_pk", "-timestamp"])]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly()
+
+
+class ScheduledJob(models.Model):
+    """When each periodic job was last queued, so a scheduler that was down catches up."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,67 @@
+"""Reads of core records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AuditEntry, Organisation
+
+
+def organisation_current() -> Organisation:
+    """The organisation this installation serves (created by migrations or the demo)."""
+    organisation = Organisation.objects.order_by("pk").first()
+    if organisation is None:
+        organisation = Organisation(name="Charter")
+    return organisation
+
+
+def audit_history_for(obj) -> QuerySet[AuditEntry]:
+    """Every entry about one record, newest first, with the actor joined."""
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    return (
+        AuditEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def audit_entries(
+    *,
+    actor_id: int | None = None,
+    content_type_id: int | None = None,
+    object_pk: str | None = None,
+    action: int | None = None,
+    interface: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The audit trail filtered as an auditor asks, newest first; dates are whole local days."""
+    entries = AuditEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-pk"
+    )
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if content_type_id:
+        entries = entries.filter(content_type_id=content_type_id)
+    if object_pk:
+        entries = entries.filter(object_pk=object_pk)
+    if action is not None:
+        entries = entries.filter(action=action)
+    if interface:
+        entries = entries.filter(interface=interface)
+    zone = timezone.get_current_timezone()
+    if since:
+        entries = entries.filter(timestamp__gte=datetime.combine(since, time.min, tzinfo=zone))
+    if until:
+        entries = entries.filter(timestamp__lte=datetime.combine(until, time.max, tzinfo=zone))
+    return entries
+
+
+def audited_content_types() -> QuerySet[ContentType]:
+    """Kinds of record that appear in the trail, for the auditor's filter."""
+    ids = AuditEntry.objects.values("content_type_id").distinct()
+    return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")

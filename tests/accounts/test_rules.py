@@ -1,0 +1,141 @@
+"""The authority rule on a table of cases: under, at and over each limit, for each role."""
+
+from decimal import Decimal
+
+import pytest
+
+from charter.accounts.rules import Limit, ceiling, decide, describe_limit, granting_roles
+
+D = Decimal
+
+
+def limit(role, action, allowed=True, percent=None, cap=None, rank=10, currency="AUD"):
+    return Limit(
+        role=role,
+        role_label=role.upper(),
+        rank=rank,
+        action=action,
+        allowed=allowed,
+        percent_of_value=None if percent is None else D(percent),
+        max_amount=None if cap is None else D(cap),
+        currency=currency,
+    )
+
+
+CSO = [
+    limit("cso", "refund", percent="10", cap="25"),
+    limit("cso", "replace"),
+    limit("cso", "compensate", allowed=False),
+    limit("cso", "close_complaint"),
+    limit("cso", "refer_outside", allowed=False),
+]
+SUPERVISOR = [
+    limit("supervisor", "refund", percent="100", cap="500", rank=30),
+    limit("supervisor", "compensate", cap="100", rank=30),
+    limit("supervisor", "close_complaint", rank=30),
+]
+MANAGER = [
+    limit("csm", "refund", percent="100", cap="5000", rank=40),
+    limit("csm", "compensate", cap="2000", rank=40),
+    limit("csm", "refer_outside", rank=40),
+]
+ALL = CSO + SUPERVISOR + MANAGER
+
+
+@pytest.mark.parametrize(
+    "limits, action, amount, value, allowed",
+    [
+        # CSO refund: 10% of the value, at most $25. On a $100 item the bound is $10.
+        (CSO, "refund", "9.99", "100", True),
+        (CSO, "refund", "10.00", "100", True),
+        (CSO, "refund", "10.01", "100", False),
+        # On a $1,000 item 10% is $100, so the $25 cap binds.
+        (CSO, "refund", "24.99", "1000", True),
+        (CSO, "refund", "25.00", "1000", True),
+        (CSO, "refund", "25.01", "1000", False),
+        # At exactly $250 both bounds meet.
+        (CSO, "refund", "25.00", "250", True),
+        (CSO, "refund", "25.01", "250", False),
+        (CSO, "refund", "0", "100", True),
+        # A percentage of a value that is not given cannot be applied.
+        (CSO, "refund", "5", None, False),
+        (CSO, "replace", "800", "800", True),
+        (CSO, "compensate", "1", None, False),
+        (CSO, "close_complaint", None, None, True),
+        (CSO, "refer_outside", None, None, False),
+        # Supervisor refund: 100% up to $500.
+        (SUPERVISOR, "refund", "499.99", "600", True),
+        (SUPERVISOR, "refund", "500.00", "600", True),
+        (SUPERVISOR, "refund", "500.01", "600", False),
+        (SUPERVISOR, "refund", "120.01", "120", False),  # never more than the item's value
+        (SUPERVISOR, "compensate", "100", None, True),
+        (SUPERVISOR, "compensate", "100.01", None, False),
+        (SUPERVISOR, "refer_outside", None, None, False),  # no limit row: not allowed
+        # Manager: up to $5,000 and may refer outside.
+        (MANAGER, "refund", "5000", "9000", True),
+        (MANAGER, "refund", "5000.01", "9000", False),
+        (MANAGER, "compensate", "2000", None, True),
+        (MANAGER, "compensate", "2000.01", None, False),
+        (MANAGER, "refer_outside", None, None, True),
+        # Nobody's limits: nothing allowed.
+        ([], "refund", "1", "10", False),
+        ([], "close_complaint", None, None, False),
+    ],
+)
+def test_decide_on_the_table(limits, action, amount, value, allowed):
+    decision = decide(
+        limits,
+        action=action,
+        amount=None if amount is None else D(amount),
+        item_value=None if value is None else D(value),
+    )
+    assert decision.allowed is allowed, decision.reason
+    assert decision.reason
+
+
+def test_refusal_says_why_with_the_figures():
+    decision = decide(CSO, action="refund", amount=D("30"), item_value=D("120"))
+    assert not decision.allowed
+    assert "$30.00" in decision.reason
+    assert "10% of the item's value" in decision.reason
+    assert "$12.00" in decision.reason  # 10% of $120
+    assert decision.ceiling == D("12.00")
+
+
+def test_an_actor_with_two_roles_has_the_more_generous_limit():
+    both = CSO + SUPERVISOR
+    assert decide(both, action="refund", amount=D("400"), item_value=D("400")).allowed
+    assert decide(both, action="refund", amount=D("501"), item_value=D("900")).allowed is False
+
+
+def test_percentage_is_rounded_down_to_the_cent():
+    # 10% of $33.33 is $3.333: the officer may refund $3.33, not $3.34.
+    assert ceiling(CSO[0], D("33.33")) == D("3.33")
+    assert decide(CSO, action="refund", amount=D("3.34"), item_value=D("33.33")).allowed is False
+
+
+def test_negative_amounts_and_missing_amounts_are_refused_with_a_reason():
+    assert "negative" in decide(CSO, action="refund", amount=D("-1"), item_value=D("10")).reason
+    assert "how much" in decide(CSO, action="refund", amount=None, item_value=D("10")).reason
+
+
+def test_a_limit_in_another_currency_does_not_apply():
+    decision = decide(CSO, action="refund", amount=D("1"), item_value=D("100"), currency="NZD")
+    assert not decision.allowed
+    assert "AUD" in decision.reason
+
+
+def test_granting_roles_are_those_whose_limit_covers_it_most_junior_first():
+    roles = granting_roles(ALL, action="refund", amount=D("300"), item_value=D("300"))
+    assert [r.role for r in roles] == ["supervisor", "csm"]
+    roles = granting_roles(ALL, action="refund", amount=D("800"), item_value=D("900"))
+    assert [r.role for r in roles] == ["csm"]
+    assert granting_roles(ALL, action="refund", amount=D("6000"), item_value=D("9000")) == []
+    assert [r.role for r in granting_roles(ALL, action="refer_outside")] == ["csm"]
+
+
+def test_describe_limit_in_words():
+    assert describe_limit(CSO[0]) == "up to 10% of the item's value, at most $25.00"
+    assert describe_limit(SUPERVISOR[1]) == "up to $100.00"
+    assert describe_limit(CSO[2]) == "not allowed"
+    assert describe_limit(limit("x", "refund")) == "allowed, with no limit"

@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from charter.accounts import services
+from charter.accounts.models import Role, RoleCode, User
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is deliberately slow; tests that do not test hashing use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(role: str | None = RoleCode.CUSTOMER_SERVICE_OFFICER, **fields) -> User:
+        counter["n"] += 1
+        username = fields.pop("username", f"{role or 'user'}{counter['n']}")
+        services.roles_sync()
+        return services.user_create(
+            username=username,
+            first_name=fields.pop("first_name", username.title()),
+            email=fields.pop("email", f"{username}@example.com"),
+            password=fields.pop("password", "a-long-test-password"),
+            roles=[role] if role else [],
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(RoleCode.ADMINISTRATOR, username="omar")
+
+
+@pytest.fixture
+def demo_limits(admin_user):
+    """The Innovative Widgets authority limits of the demo (CSO: 10% up to $25, ...)."""
+    from charter.accounts.demo import LIMITS
+
+    for code, actions in LIMITS.items():
+        role = Role.objects.get(code=code)
+        for action, (allowed, percent, cap, note) in actions.items():
+            services.authority_limit_set(
+                actor=admin_user,
+                role=role,
+                action=action,
+                allowed=allowed,
+                percent_of_value=percent,
+                max_amount=cap,
+                note=note,
+            )
+    return LIMITS
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
+    call_command("seed_demo", verbosity=0)
+
+
+D = Decimal
