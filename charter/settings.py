@@ -147,6 +147,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -179,7 +180,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     # A load balancer probes /healthz over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env.bool("BEHIND_TLS_PROXY", default=False):
@@ -203,8 +204,9 @@ CONTENT_SECURITY_POLICY = {
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call gets 401 with "WWW-Authenticate: Token".
         "charter.api.authentication.AuditedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "charter.api.pagination.CharterPagination",
@@ -226,10 +228,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RoleCodeEnum": "charter.accounts.models.RoleCode"},
 }
 
 # --- Audit trail ----------------------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"
+# auditlog's own migrations would create its default table even though ours replaces it.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_INCLUDE_ALL_MODELS = True
 # Framework tables are not domain records; tokens are secrets.
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
@@ -272,9 +277,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Charter tunables -----------------------------------------------------------------------
 CHARTER_ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Innovative Widgets")
+CHARTER_DEMO_LOGINS_FILE = VAR_DIR / "demo-logins.txt"
 CHARTER_APPROVAL_REMINDER_HOURS = env.int("APPROVAL_REMINDER_HOURS", default=24)

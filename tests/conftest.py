@@ -7,12 +7,6 @@ from charter.accounts import services
 from charter.accounts.models import Role, RoleCode, User
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Argon2 is deliberately slow; tests that do not test hashing use a fast hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_user(db):
     counter = {"n": 0}
@@ -65,3 +59,16 @@ def demo(db, monkeypatch):
 
 
 D = Decimal
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real database worker until the queue is empty (needs committed data)."""
+
+    def run() -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0, interval=0)
+        return DBTaskResult.objects.finished().count()
+
+    return run

@@ -259,6 +259,6 @@ def _print_logins(ctx, logins) -> None:
         lines.append(f"  {username:<8} {password:<14} {role}{note}")
     text = "\n".join(lines)
     ctx.say(text)
-    path = settings.VAR_DIR / "demo-logins.txt"
+    path = settings.CHARTER_DEMO_LOGINS_FILE
     path.write_text(text + "\n")
     path.chmod(0o600)

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class RoleCode(models.TextChoices):
@@ -82,10 +83,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
+    @cached_property
     def role_codes(self) -> list[str]:
-        """The user's role codes; uses prefetched groups and roles when present."""
-        return [g.role.code for g in self.groups.all() if hasattr(g, "role")]
+        """The user's role codes, most senior last: prefetched groups if present, else one query."""
+        if "groups" in getattr(self, "_prefetched_objects_cache", {}):
+            roles = [g.role for g in self.groups.all() if hasattr(g, "role")]
+            return [r.code for r in sorted(roles, key=lambda r: r.rank)]
+        return list(
+            Role.objects.filter(group__user=self).order_by("rank").values_list("code", flat=True)
+        )
 
     @property
     def role_names(self) -> list[str]:

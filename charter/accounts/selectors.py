@@ -40,6 +40,16 @@ def all_limits(*, action: str | None = None) -> list[rules.Limit]:
     return [_as_rule(limit) for limit in limits]
 
 
+def approver_limits(*, action: str) -> list[rules.Limit]:
+    """Limits of the roles that may decide approval requests (an officer's limit is not one)."""
+    limits = AuthorityLimit.objects.filter(
+        action=action,
+        role__group__permissions__codename="decide_approvalrequest",
+        role__group__permissions__content_type__app_label="accounts",
+    ).select_related("role")
+    return [_as_rule(limit) for limit in limits]
+
+
 def authority_check(
     *,
     actor: User,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charter.core.errors import Conflict, DomainError, NotPermitted
-from charter.core.money import format_money
+from charter.core.money import format_money, quantize
 from charter.core.tasks import enqueue_on_commit
 
 from . import rules, selectors
@@ -72,6 +72,7 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
     groups = Group.objects.filter(role__code__in=roles)
     with transaction.atomic():
         user.groups.set(groups)
+        user.__dict__.pop("role_codes", None)
         staff_site = any(SPECS_BY_CODE[code].staff_site for code in roles)
         if user.is_staff != staff_site and not user.is_superuser:
             user.is_staff = staff_site
@@ -173,6 +174,9 @@ def authority_limit_set(
         )
     if not allowed:
         percent = cap = None
+    # Stored as the database will hold them, so the audit trail shows "40.00", not "40".
+    percent = None if percent is None else quantize(percent)
+    cap = None if cap is None else quantize(cap)
     limit = AuthorityLimit.objects.filter(role=role, action=action).first() or AuthorityLimit(
         role=role, action=action
     )
@@ -237,7 +241,7 @@ def approval_request_create(
     if action in VALUED_ACTIONS and amount is None:
         raise DomainError(decision.reason, field="amount")
     granting = rules.granting_roles(
-        selectors.all_limits(action=action),
+        selectors.approver_limits(action=action),
         action=action,
         amount=amount,
         item_value=item_value,

@@ -27,7 +27,9 @@ def periodic(*, every: timedelta):
     """Register a django-tasks task to be queued every ``every``. Apply above ``@task()``."""
 
     def decorator(task_obj):
-        _jobs[task_obj.name] = PeriodicJob(name=task_obj.name, every=every, task=task_obj)
+        _jobs[task_obj.module_path] = PeriodicJob(
+            name=task_obj.module_path, every=every, task=task_obj
+        )
         return task_obj
 
     return decorator

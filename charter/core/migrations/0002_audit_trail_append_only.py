@@ -26,12 +26,15 @@ DROP FUNCTION IF EXISTS charter_audit_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        # No parameters: the trigger's message uses % placeholders of its own.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(CREATE)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(DROP)
 
 
 class Migration(migrations.Migration):
