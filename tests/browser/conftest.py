@@ -21,6 +21,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("CHARTER_REQUIRE_BROWSER"):
+            pytest.fail(f"CHARTER_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
         pytest.skip(
             f"no Chromium at {CHROMIUM}: install Debian's chromium package "
             "(`apt-get install chromium`) or set CHROMIUM_PATH to run browser tests"
