@@ -254,7 +254,7 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # --- Background work ------------------------------------------------------------------------
 # The database queue is the default; TASK_BACKEND=rq runs the same tasks on Redis workers.
 if env.str("TASK_BACKEND", default="database") == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif env.str("TASK_BACKEND", default="database") == "immediate":

@@ -7,7 +7,10 @@ from .selectors import audited_content_types
 
 class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
-        queryset=get_user_model().objects.order_by("username"), required=False, label="Who"
+        queryset=get_user_model().objects.order_by("username"),
+        required=False,
+        label="Who",
+        empty_label="Anyone",
     )
     record_type = forms.ModelChoiceField(
         queryset=None, required=False, label="Kind of record", empty_label="All kinds"

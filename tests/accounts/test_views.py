@@ -216,3 +216,12 @@ def test_the_staff_directory_query_count_is_fixed(client, make_user, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/staff/").content.decode()
     assert "Member19" in page
+
+
+def test_pages_carry_a_content_security_policy_and_no_framing(client, make_user):
+    client.force_login(make_user())
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"

@@ -1,0 +1,24 @@
+"""Every staff page loads in a real browser with no console errors: no CSP violation, no 404."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = ["/", "/approvals/", "/approvals/new/", "/authority/", "/staff/", "/audit/", "/api/docs/"]
+
+
+@pytest.mark.parametrize("username", ["grace", "omar"])
+def test_pages_load_without_console_errors(page, live_server, demo, username):
+    errors = []
+    page.on("console", lambda m: errors.append((page.url, m.text)) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append((page.url, str(e))))
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for path in PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+    assert errors == []
