@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from charter.accounts import services
-from charter.accounts.models import Role, RoleCode, User
+from charter.accounts.models import RoleCode, User
 
 
 @pytest.fixture
@@ -35,20 +35,9 @@ def admin_user(make_user):
 @pytest.fixture
 def demo_limits(admin_user):
     """The Innovative Widgets authority limits of the demo (CSO: 10% up to $25, ...)."""
-    from charter.accounts.demo import LIMITS
+    from charter.accounts.demo import LIMITS, authority_limits_seed
 
-    for code, actions in LIMITS.items():
-        role = Role.objects.get(code=code)
-        for action, (allowed, percent, cap, note) in actions.items():
-            services.authority_limit_set(
-                actor=admin_user,
-                role=role,
-                action=action,
-                allowed=allowed,
-                percent_of_value=percent,
-                max_amount=cap,
-                note=note,
-            )
+    authority_limits_seed(actor=admin_user)
     return LIMITS
 
 

@@ -231,22 +231,7 @@ def seed(ctx) -> None:
         customer_service.lead = User.objects.get(username="john")
         customer_service.save(update_fields=["lead"])
 
-    admin = User.objects.get(username="omar")
-    for code, actions in LIMITS.items():
-        role = Role.objects.get(code=code)
-        existing = set(role.authority_limits.values_list("action", flat=True))
-        for action, (allowed, percent, cap, note) in actions.items():
-            if action in existing:
-                continue
-            services.authority_limit_set(
-                actor=admin,
-                role=role,
-                action=action,
-                allowed=allowed,
-                percent_of_value=percent,
-                max_amount=cap,
-                note=note,
-            )
+    authority_limits_seed(actor=User.objects.get(username="omar"))
     ctx.created["staff"] = {u.username: u for u in User.objects.all()}
     if new_logins:
         _print_logins(ctx, new_logins)
@@ -262,3 +247,22 @@ def _print_logins(ctx, logins) -> None:
     path = settings.CHARTER_DEMO_LOGINS_FILE
     path.write_text(text + "\n")
     path.chmod(0o600)
+
+
+def authority_limits_seed(*, actor: User) -> None:
+    """Give each role the Innovative Widgets limits it does not have yet."""
+    for code, actions in LIMITS.items():
+        role = Role.objects.get(code=code)
+        existing = set(role.authority_limits.values_list("action", flat=True))
+        for action, (allowed, percent, cap, note) in actions.items():
+            if action in existing:
+                continue
+            services.authority_limit_set(
+                actor=actor,
+                role=role,
+                action=action,
+                allowed=allowed,
+                percent_of_value=percent,
+                max_amount=cap,
+                note=note,
+            )
