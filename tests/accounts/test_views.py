@@ -225,3 +225,24 @@ def test_pages_carry_a_content_security_policy_and_no_framing(client, make_user)
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_staff_change_their_own_password(client, make_user):
+    mary = make_user(username="mary", password="correct-horse-battery")
+    client.force_login(mary)
+    weak = client.post(
+        "/password/",
+        {"old_password": "correct-horse-battery", "new_password1": "123", "new_password2": "123"},
+    )
+    assert "too short" in weak.content.decode()
+    done = client.post(
+        "/password/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-better-passphrase-9",
+            "new_password2": "a-better-passphrase-9",
+        },
+    )
+    assert done["Location"] == "/password/done/"
+    mary.refresh_from_db()
+    assert mary.check_password("a-better-passphrase-9")
