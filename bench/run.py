@@ -122,6 +122,13 @@ def memory_total_gib() -> float | None:
     return None
 
 
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def database_description() -> str:
     from django.db import connection
 
@@ -179,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "load_average_at_start": load_average(),
         "memory_gib": None if memory is None else round(memory, 1),
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -192,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(
         f"Machine: {meta['cpus']} CPUs, "
-        f"{'?' if memory is None else f'{memory:.1f}'} GiB memory; "
+        f"{'?' if memory is None else f'{memory:.1f}'} GiB memory, "
+        f"load average {meta['load_average_at_start']}; "
         f"Python {meta['python']}, Django {meta['django']}"
     )
     print(f"Database: {meta['database']}")
@@ -215,8 +224,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(rows)
     total = time.perf_counter() - started
-    print(f"\nTotal {total:.1f} s. Results written to {RESULTS.relative_to(REPO)}.")
     meta["total_seconds"] = round(total, 1)
+    meta["load_average_at_end"] = load_average()
+    print(
+        f"\nTotal {total:.1f} s; load average now {meta['load_average_at_end']}. "
+        f"Results written to {RESULTS.relative_to(REPO)}."
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
     missed = [row for row in rows if row["ok"] == "no"]

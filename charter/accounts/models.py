@@ -211,6 +211,7 @@ class ApprovalRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "required_role", "created_at"]),
             models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"], name="approval_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

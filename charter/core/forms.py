@@ -1,16 +1,15 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
 from .models import AuditEntry, Interface
 from .selectors import audited_content_types
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(
-        queryset=get_user_model().objects.order_by("username"),
+    actor = forms.CharField(
         required=False,
-        label="Who",
-        empty_label="Anyone",
+        label="Who (username)",
+        max_length=150,
+        help_text='Blank for anyone; "system" entries have no user.',
     )
     record_type = forms.ModelChoiceField(
         queryset=None, required=False, label="Kind of record", empty_label="All kinds"
@@ -42,7 +41,7 @@ class AuditFilterForm(forms.Form):
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "actor_id": data["actor"].pk if data.get("actor") else None,
+            "actor_username": data.get("actor") or None,
             "content_type_id": data["record_type"].pk if data.get("record_type") else None,
             "object_pk": data.get("object_pk") or None,
             "action": data.get("action"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from auditlog.registry import auditlog as auditlog_registry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,6 +33,7 @@ def audit_history_for(obj) -> QuerySet[AuditEntry]:
 def audit_entries(
     *,
     actor_id: int | None = None,
+    actor_username: str | None = None,
     content_type_id: int | None = None,
     object_pk: str | None = None,
     action: int | None = None,
@@ -45,6 +47,8 @@ def audit_entries(
     )
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
+    if actor_username:
+        entries = entries.filter(actor__username=actor_username.strip().lower())
     if content_type_id:
         entries = entries.filter(content_type_id=content_type_id)
     if object_pk:
@@ -62,6 +66,10 @@ def audit_entries(
 
 
 def audited_content_types() -> QuerySet[ContentType]:
-    """Kinds of record that appear in the trail, for the auditor's filter."""
-    ids = AuditEntry.objects.values("content_type_id").distinct()
+    """Kinds of record the trail records, for the auditor's filter.
+
+    Read from the audit registry, not the trail: a DISTINCT over the trail grows with it.
+    """
+    models = [m for m in auditlog_registry.get_models() if not m._meta.auto_created]
+    ids = [ct.pk for ct in ContentType.objects.get_for_models(*models).values()]
     return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")

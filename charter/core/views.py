@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .forms import AuditFilterForm
+from .models import AuditEntry
 from .selectors import audit_entries
 
 
@@ -50,6 +51,20 @@ def _audit_csv(entries) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     header = ["timestamp", "actor", "interface", "source", "action", "record", "id", "changes"]
 
+    # Labels looked up once: get_action_display() rebuilds lazy translations on every row.
+    actions = {value: str(label) for value, label in AuditEntry.Action.choices}
+    entries = entries.only(
+        "timestamp",
+        "interface",
+        "source",
+        "action",
+        "object_pk",
+        "changes",
+        "actor__username",
+        "content_type__app_label",
+        "content_type__model",
+    )
+
     def rows():
         yield writer.writerow(header)
         for entry in entries.iterator(chunk_size=2000):
@@ -59,7 +74,7 @@ def _audit_csv(entries) -> StreamingHttpResponse:
                     entry.actor.username if entry.actor else "",
                     entry.interface,
                     entry.source,
-                    entry.get_action_display(),
+                    actions.get(entry.action, entry.action),
                     f"{entry.content_type.app_label}.{entry.content_type.model}",
                     entry.object_pk,
                     entry.changes or "",
