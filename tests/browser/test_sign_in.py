@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -12,6 +13,7 @@ def test_the_demo_officer_signs_in_and_sees_her_home_page(page, live_server, dem
     page.goto(f"{live_server.url}/")
     assert page.url.endswith("/login/?next=/")
     # Keyboard only: the username field has focus, Tab moves to the password, Enter submits.
+    expect(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type("mary")
     page.keyboard.press("Tab")
     page.keyboard.type("demo-pass-123")
