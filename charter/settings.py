@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Ours, in the order of the design's domain map: a lower app never imports a higher one.
     "charter.core",
     "charter.accounts",
+    "charter.customers",
     "charter.api",
 ]
 
@@ -246,9 +247,37 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "django_tasks_database",
     "core.scheduledjob",
+    # Bulk-written and themselves dated records of who, when and why.
+    "customers.searchterm",
+    "customers.segmentmembership",
+    "customers.segmentevaluation",
+    "customers.customerimport",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+# Customers' personal data never enters the append-only trail, so erasure can remove it all:
+# the trail records that a personal field changed, and by whom, but not its values.
+_PERSONAL = "charter.core.audit.mask_personal_data"
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "customers.customer",
+        "mask_fields": ["name", "given_name", "family_name", "email", "phone", "date_of_birth"],
+        "mask_callable": _PERSONAL,
+    },
+    {
+        "model": "customers.contact",
+        "mask_fields": ["name", "job_title", "email", "phone"],
+        "mask_callable": _PERSONAL,
+    },
+    {
+        "model": "customers.address",
+        "mask_fields": ["line1", "line2", "locality", "postcode"],
+        "mask_callable": _PERSONAL,
+    },
+    {"model": "customers.consentrecord", "mask_fields": ["note"], "mask_callable": _PERSONAL},
+    {"model": "customers.segmentfeedback", "mask_fields": ["comment"], "mask_callable": _PERSONAL},
+    {"model": "customers.segmentnotice", "mask_fields": ["note"], "mask_callable": _PERSONAL},
+)
 AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- Background work ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("", include("charter.core.urls")),
     path("", include("charter.accounts.urls")),
+    path("customers/", include("charter.customers.urls")),
     path("api/v1/", include("charter.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles; only its page allows them.

@@ -28,45 +28,88 @@ _EVERYONE = (
     "accounts.add_approvalrequest",
 )
 
+# Customers. Reading customer records (personal data) is for those who serve customers.
+_SEGMENTS_READ = (
+    "customers.view_customertype",
+    "customers.view_offering",
+    "customers.view_segment",
+    "customers.view_segmentfeedback",
+)
+_SERVE_CUSTOMERS = (
+    *_SEGMENTS_READ,
+    "customers.view_customer",
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_segmentnotice",
+    "customers.add_segmentfeedback",
+)
+_MANAGE_ACCOUNTS = (
+    *_SERVE_CUSTOMERS,
+    "customers.add_segment",
+    "customers.change_segment",
+    "customers.evaluate_segment",
+    "customers.add_offering",
+    "customers.change_offering",
+    "customers.export_customer",
+    "customers.import_customer",
+    "customers.view_customerimport",
+    "customers.manage_accounts",
+)
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         RoleCode.CUSTOMER_SERVICE_OFFICER,
         10,
         "Logs every contact, handles complaints by the procedure, looks up orders, returns and "
         "warranty, and refunds within their authority.",
-        _EVERYONE,
+        (*_EVERYONE, *_SERVE_CUSTOMERS),
     ),
     RoleSpec(
         RoleCode.RETURNS_WARRANTY_OFFICER,
         15,
         "Processes returns, replacements and warranty claims.",
-        _EVERYONE,
+        (*_EVERYONE, *_SEGMENTS_READ, "customers.view_customer"),
     ),
     RoleSpec(
         RoleCode.ANALYST,
         15,
         "Runs surveys, sorts qualitative feedback and presents monthly summaries.",
-        _EVERYONE,
+        (*_EVERYONE, *_SEGMENTS_READ),
     ),
     RoleSpec(
         RoleCode.ACCOUNT_MANAGER,
         20,
         "Owns a group of customers (or one large one), their segment, products and loyalty.",
-        _EVERYONE,
+        (*_EVERYONE, *_MANAGE_ACCOUNTS),
     ),
     RoleSpec(
         RoleCode.SUPERVISOR,
         30,
         "Watches the queue and deadlines, approves what is above an officer's authority, "
         "coaches staff.",
-        (*_EVERYONE, "accounts.decide_approvalrequest"),
+        (
+            *_EVERYONE,
+            *_SERVE_CUSTOMERS,
+            "accounts.decide_approvalrequest",
+            "customers.export_customer",
+            "customers.assign_account_manager",
+        ),
     ),
     RoleSpec(
         RoleCode.CUSTOMER_SERVICE_MANAGER,
         40,
         "Owns complex complaints, injury and legal matters, KPIs, audits, the charter and its "
         "policies; reports to the board.",
-        (*_EVERYONE, "accounts.decide_approvalrequest", "core.view_auditentry"),
+        (
+            *_EVERYONE,
+            *_MANAGE_ACCOUNTS,
+            "accounts.decide_approvalrequest",
+            "core.view_auditentry",
+            "customers.assign_account_manager",
+            "customers.erase_customer",
+            "customers.add_customertype",
+            "customers.change_customertype",
+        ),
     ),
     RoleSpec(
         RoleCode.AUDITOR,
@@ -80,6 +123,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.view_role",
             "core.view_auditentry",
             "core.view_organisation",
+            *_SEGMENTS_READ,
+            "customers.view_customer",
+            "customers.view_customerimport",
         ),
     ),
     RoleSpec(
@@ -100,6 +146,12 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "core.view_organisation",
             "core.change_organisation",
             "auth.view_group",
+            "customers.view_customertype",
+            "customers.add_customertype",
+            "customers.change_customertype",
+            "customers.view_offering",
+            "customers.add_offering",
+            "customers.change_offering",
         ),
         staff_site=True,
     ),

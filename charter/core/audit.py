@@ -49,3 +49,8 @@ def set_audit_interface(interface: str) -> None:
 
 
 __all__ = ["Interface", "audit_context", "set_audit_actor", "set_audit_interface"]
+
+
+def mask_personal_data(value: str) -> str:
+    """Keep a customer's personal data out of the append-only trail (see settings)."""
+    return "(personal data)" if value not in ("", "None") else value

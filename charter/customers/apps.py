@@ -1,0 +1,46 @@
+from django.apps import AppConfig
+
+
+class CustomersConfig(AppConfig):
+    name = "charter.customers"
+    label = "customers"
+    verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from charter.core import home, navigation
+
+        from . import panels
+
+        navigation.register(
+            label="Customers",
+            url_name="customers:list",
+            permission="customers.view_customer",
+            order=100,
+        )
+        navigation.register(
+            label="My customers",
+            url_name="customers:mine",
+            permission="customers.manage_accounts",
+            order=110,
+        )
+        navigation.register(
+            label="Segments",
+            url_name="customers:segments",
+            permission="customers.view_segment",
+            order=120,
+        )
+        home.register_panel(
+            key="customer-search",
+            title="Find a customer",
+            template="customers/panels/search.html",
+            permission="customers.view_customer",
+            order=5,
+        )
+        home.register_panel(
+            key="my-customers",
+            title="Your customers",
+            template="customers/panels/my_customers.html",
+            permission="customers.manage_accounts",
+            order=20,
+            context=panels.my_customers,
+        )

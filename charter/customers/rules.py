@@ -1,0 +1,321 @@
+"""Pure rules about customers: phone numbers, search words, and segment conditions.
+
+No ORM here: these are tested without the database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+
+from charter.core.errors import DomainError
+
+DEFAULT_REGION = "AU"
+
+
+# --- Phone numbers and emails ------------------------------------------------------------------
+def normalise_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
+    """A phone number in E.164 (+61412345678), or '' for blank; DomainError when not a number.
+
+    Numbers without a country code are read as Australian.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise DomainError(
+            f"'{raw}' is not a phone number ({_phone_reason(error)}).", field="phone"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(
+            f"'{raw}' is not a valid phone number: check the digits and the area code.",
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_reason(error: phonenumbers.NumberParseException) -> str:
+    reasons = {
+        phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        phonenumbers.NumberParseException.NOT_A_NUMBER: "it has letters or too few digits",
+        phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+        phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+        phonenumbers.NumberParseException.TOO_LONG: "too long",
+    }
+    return reasons.get(error.error_type, "unreadable")
+
+
+def format_phone(e164: str) -> str:
+    """How a stored number is shown: national format at home, international abroad."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(raw: str) -> str:
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    if not _EMAIL.match(raw) or len(raw) > 254:
+        raise DomainError(f"'{raw}' is not an email address.", field="email")
+    local, _, domain = raw.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+# --- Search words ------------------------------------------------------------------------------
+TERM_LENGTH = 100
+MIN_QUERY_LENGTH = 2
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Zoë" is found by "zoe"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\w]+", fold(text)) if w]
+
+
+def phone_terms(e164: str) -> set[str]:
+    """A stored number is found by its international digits and, at home, its national ones."""
+    if not e164:
+        return set()
+    digits = e164.lstrip("+")
+    terms = {digits}
+    if e164.startswith("+61"):
+        terms.add("0" + e164[3:])
+    return terms
+
+
+def search_terms(
+    *,
+    names: list[str],
+    emails: list[str],
+    phones: list[str],
+    reference: str,
+) -> set[str]:
+    """Every term a customer is found by: words of its names, whole emails, phones, reference."""
+    terms: set[str] = set()
+    for name in names:
+        terms.update(_words(name))
+    for email in emails:
+        if email:
+            terms.add(email.casefold())
+    for phone in phones:
+        terms.update(phone_terms(phone))
+    if reference:
+        terms.add(fold(reference).strip())
+    return {t[:TERM_LENGTH] for t in terms if t}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the searcher typed, as the term prefixes every result must match."""
+
+    prefixes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.prefixes)
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Turn a search box into term prefixes: an email, a phone number, or words of a name."""
+    text = (text or "").strip()
+    if len(text) < MIN_QUERY_LENGTH:
+        return SearchQuery(())
+    if "@" in text:
+        return SearchQuery((text.casefold()[:TERM_LENGTH],))
+    compact = re.sub(r"[\s().\-]", "", text)
+    if re.fullmatch(r"\+?\d{3,}", compact):
+        # +61 4.. and 04.. are both stored; a leading + is not part of a term.
+        return SearchQuery((compact.lstrip("+"),))
+    words = tuple(dict.fromkeys(_words(text)))
+    return SearchQuery(tuple(w[:TERM_LENGTH] for w in words))
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string above every string starting with ``prefix`` (for a range scan)."""
+    return prefix + "\U0010ffff"
+
+
+# --- Segment conditions ------------------------------------------------------------------------
+class SegmentRuleError(DomainError):
+    def __init__(self, message: str):
+        super().__init__(message, field="conditions")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    label: str
+    kind: str  # money | number | days | choice | flag
+    operators: tuple[str, ...]
+    unit: str = ""
+
+
+_COMPARE = ("gte", "gt", "lte", "lt", "eq")
+ATTRIBUTES: dict[str, Attribute] = {
+    "annual_value": Attribute("Value a year", "money", _COMPARE),
+    "balance": Attribute("Balance", "money", _COMPARE),
+    "tenure_years": Attribute("Customer for", "number", ("gte", "lt"), "years"),
+    "product_count": Attribute("Products held", "number", _COMPARE),
+    "holds_category": Attribute("Holds a product of kind", "choice", ("has", "has_not")),
+    "holds_offering": Attribute("Holds the product", "choice", ("has", "has_not")),
+    "days_since_activity": Attribute("Last active", "days", ("gte", "lt"), "days ago"),
+    "customer_type": Attribute("Customer type", "choice", ("in", "not_in")),
+    "kind": Attribute("Person or organisation", "choice", ("in",)),
+    "internal": Attribute("Internal customer", "flag", ("is",)),
+}
+
+OPERATOR_LABELS = {
+    "gte": "at least",
+    "gt": "more than",
+    "lte": "at most",
+    "lt": "less than",
+    "eq": "exactly",
+    "has": "has",
+    "has_not": "has not",
+    "in": "is",
+    "not_in": "is not",
+    "is": "is",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    attribute: str
+    operator: str
+    value: object
+
+    def as_json(self) -> dict:
+        value = self.value
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        return {"attribute": self.attribute, "operator": self.operator, "value": value}
+
+
+def parse_conditions(raw, *, choices: dict[str, set[str]] | None = None) -> list[Condition]:
+    """Validate a segment's conditions; each problem is named with its position and a fix.
+
+    ``choices`` lists the valid values of the choice attributes (customer types, product codes
+    and categories) so that a typo is caught when the segment is saved, not when it runs.
+    """
+    if not isinstance(raw, list):
+        raise SegmentRuleError("Conditions must be a list of {attribute, operator, value}.")
+    if not raw:
+        raise SegmentRuleError("A segment needs at least one condition.")
+    choices = choices or {}
+    parsed = []
+    for number, item in enumerate(raw, start=1):
+        where = f"Condition {number}"
+        if not isinstance(item, dict):
+            raise SegmentRuleError(f"{where} must have an attribute, an operator and a value.")
+        name = item.get("attribute")
+        attribute = ATTRIBUTES.get(name)
+        if attribute is None:
+            known = ", ".join(sorted(ATTRIBUTES))
+            raise SegmentRuleError(f"{where}: unknown attribute '{name}' (use one of {known}).")
+        operator = item.get("operator")
+        if operator not in attribute.operators:
+            allowed = ", ".join(attribute.operators)
+            raise SegmentRuleError(
+                f"{where}: '{operator}' does not apply to {attribute.label.lower()} "
+                f"(use {allowed})."
+            )
+        value = _parse_value(where, name, attribute, item.get("value"), choices)
+        parsed.append(Condition(name, operator, value))
+    return parsed
+
+
+def _parse_value(where, name, attribute: Attribute, value, choices):
+    if attribute.kind == "money":
+        try:
+            amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
+        except (InvalidOperation, ValueError):
+            raise SegmentRuleError(f"{where}: '{value}' is not an amount.") from None
+        if not amount.is_finite():
+            raise SegmentRuleError(f"{where}: '{value}' is not an amount.")
+        return amount
+    if attribute.kind in ("number", "days"):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise SegmentRuleError(f"{where}: '{value}' is not a whole number.") from None
+        if number < 0:
+            raise SegmentRuleError(f"{where}: the number cannot be negative.")
+        return number
+    if attribute.kind == "flag":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "yes", "1"):
+            return True
+        if str(value).lower() in ("false", "no", "0"):
+            return False
+        raise SegmentRuleError(f"{where}: use true or false.")
+    values = value if isinstance(value, list | tuple) else [value]
+    values = tuple(str(v).strip() for v in values if str(v).strip())
+    if not values:
+        raise SegmentRuleError(f"{where}: choose at least one value.")
+    if attribute.operators[0] == "has" and len(values) != 1:
+        raise SegmentRuleError(f"{where}: name one product or kind of product.")
+    known = choices.get(name)
+    if known is not None:
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise SegmentRuleError(f"{where}: unknown value {', '.join(unknown)}.")
+    return values
+
+
+def describe_condition(condition: Condition, *, labels: dict[str, str] | None = None) -> str:
+    """A condition in words: "Balance at least $250,000.00"."""
+    attribute = ATTRIBUTES[condition.attribute]
+    op = OPERATOR_LABELS[condition.operator]
+    value = condition.value
+    labels = labels or {}
+    if attribute.kind == "money":
+        shown = f"${value:,.2f}"
+    elif attribute.kind in ("number", "days"):
+        shown = f"{value} {attribute.unit}".strip()
+    elif attribute.kind == "flag":
+        shown = "yes" if value else "no"
+    else:
+        shown = " or ".join(labels.get(v, v) for v in value)
+    return f"{attribute.label} {op} {shown}"
+
+
+def years_before(today: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February falls back to the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def tenure_bound(today: date, operator: str, years: int) -> tuple[str, date]:
+    """Customer for at least N years means customer_since on or before the day N years ago."""
+    cutoff = years_before(today, years)
+    return ("lte", cutoff) if operator == "gte" else ("gt", cutoff)
+
+
+def activity_bound(today: date, operator: str, days: int) -> tuple[str, date]:
+    """Last active at least N days ago means last_activity_on on or before today minus N."""
+    cutoff = today - timedelta(days=days)
+    return ("lte", cutoff) if operator == "gte" else ("gt", cutoff)
