@@ -146,6 +146,8 @@ def parse_query(text: str) -> SearchQuery:
     if re.fullmatch(r"\+?\d{3,}", compact):
         # +61 4.. and 04.. are both stored; a leading + is not part of a term.
         return SearchQuery((compact.lstrip("+"),))
+    if " " not in text and any(c.isdigit() for c in text):
+        return SearchQuery((fold(text)[:TERM_LENGTH],))  # a reference such as IW-0042
     words = tuple(dict.fromkeys(_words(text)))
     return SearchQuery(tuple(w[:TERM_LENGTH] for w in words))
 

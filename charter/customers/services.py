@@ -503,11 +503,19 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _insert_select(table: str, columns: list[str], queryset, constants: list) -> int:
+def _insert_select(model, columns: list[str], queryset, constants: list) -> int:
     """INSERT INTO table (columns) SELECT constants..., <queryset's columns>: one statement.
 
     Django has no INSERT ... SELECT, but a queryset compiles to SELECT on either database.
+    The constants fill the first columns and are prepared as their fields store them.
     """
+    table = model._meta.db_table
+    constants = [
+        model._meta.get_field(column.removesuffix("_id")).get_db_prep_value(value, connection)
+        if not column.endswith("_id")
+        else value
+        for column, value in zip(columns, constants, strict=False)
+    ]
     sql, params = queryset.query.sql_with_params()
     placeholders = ", ".join(["%s"] * len(constants))
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -552,7 +560,7 @@ def segment_evaluate(
             )
         ).values("pk")
         entered = _insert_select(
-            SegmentMembership._meta.db_table,
+            SegmentMembership,
             ["segment_id", "entered_at", "customer_id"],
             newcomers,
             [segment.pk, now],
@@ -567,7 +575,7 @@ def segment_evaluate(
             .values("customer_id")
         )
         offers += _insert_select(
-            Holding._meta.db_table,
+            Holding,
             ["offering_id", "status", "started_on", "segment_id", "customer_id"],
             to_offer,
             [offering.pk, HoldingStatus.OFFERED, timezone.localdate(), segment.pk],
