@@ -2,26 +2,9 @@ from decimal import Decimal
 
 from django import forms
 
+from charter.core.forms import AccessibleForm as _AccessibleForm
+
 from .models import AuthorityAction, AuthorityLimit
-
-
-class _AccessibleForm(forms.Form):
-    """Marks invalid fields for screen readers and ties errors to their field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"id_{name}-error"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
-
 
 money_field = {
     "max_digits": 12,

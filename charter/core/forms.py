@@ -4,6 +4,18 @@ from .models import AuditEntry, Interface
 from .selectors import audited_content_types
 
 
+class AccessibleForm(forms.Form):
+    """Marks invalid fields for screen readers and ties errors to their field."""
+
+    # Validation runs lazily (on .errors), so subclasses may finish setting fields up first.
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,

@@ -20,14 +20,16 @@ def organisation_current() -> Organisation:
     return organisation
 
 
-def audit_history_for(obj) -> QuerySet[AuditEntry]:
-    """Every entry about one record, newest first, with the actor joined."""
+def audit_history_for(obj, *, views: bool = False) -> QuerySet[AuditEntry]:
+    """Every change to one record, newest first, with the actor joined; with ``views``, only
+    the logged views of it instead."""
     content_type = ContentType.objects.get_for_model(obj.__class__)
-    return (
-        AuditEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")
-    )
+    entries = AuditEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+    if views:
+        entries = entries.filter(action=AuditEntry.Action.ACCESS)
+    else:
+        entries = entries.exclude(action=AuditEntry.Action.ACCESS)
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
 def audit_entries(

@@ -8,9 +8,11 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from charter.core import home, navigation
+        from charter.core.timeline import register_timeline_source
 
-        from . import panels
+        from . import panels, timeline
 
+        register_timeline_source("customers", timeline.customer_events)
         navigation.register(
             label="Customers",
             url_name="customers:list",
@@ -28,6 +30,12 @@ class CustomersConfig(AppConfig):
             url_name="customers:segments",
             permission="customers.view_segment",
             order=120,
+        )
+        navigation.register(
+            label="Customer types",
+            url_name="customers:types",
+            permission="customers.view_customertype",
+            order=130,
         )
         home.register_panel(
             key="customer-search",

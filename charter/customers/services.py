@@ -55,7 +55,7 @@ def require(actor, permission: str, doing: str) -> None:
         raise NotPermitted(f"Your role does not allow you to {doing}.")
 
 
-# --- Customer types ------------------------------------------------------------------------------
+# --- Customer types ---------------------------------------------------------------------------
 @transaction.atomic
 def customer_type_save(
     *,
@@ -88,7 +88,7 @@ def customer_type_save(
     return customer_type
 
 
-# --- Customers -----------------------------------------------------------------------------------
+# --- Customers --------------------------------------------------------------------------------
 def _money(value, label: str) -> Decimal:
     if value in (None, ""):
         return Decimal("0")
@@ -247,7 +247,7 @@ def refresh_search_terms(customer_ids: Iterable[int]) -> int:
     return written
 
 
-# --- Contacts and addresses -----------------------------------------------------------------------
+# --- Contacts and addresses -------------------------------------------------------------------
 @transaction.atomic
 def contact_save(
     *,
@@ -332,7 +332,7 @@ def address_remove(*, actor, address: Address) -> None:
     address.delete()
 
 
-# --- Consent ---------------------------------------------------------------------------------------
+# --- Consent ----------------------------------------------------------------------------------
 @transaction.atomic
 def consent_record(
     *,
@@ -367,7 +367,7 @@ def consent_record(
     return record
 
 
-# --- Account managers -----------------------------------------------------------------------------
+# --- Account managers -------------------------------------------------------------------------
 def _check_manager(manager) -> None:
     if manager is None:
         return
@@ -414,7 +414,7 @@ def account_manager_assign(
     return len(moving)
 
 
-# --- Products and services held -------------------------------------------------------------------
+# --- Products and services held ---------------------------------------------------------------
 @transaction.atomic
 def holding_add(
     *,
@@ -456,7 +456,7 @@ def holding_end(*, actor, holding: Holding, status: str = HoldingStatus.CLOSED) 
     return holding
 
 
-# --- Segments --------------------------------------------------------------------------------------
+# --- Segments ---------------------------------------------------------------------------------
 @transaction.atomic
 def segment_save(
     *,
@@ -703,7 +703,7 @@ def segment_feedback_record(
     )
 
 
-# --- Privacy ---------------------------------------------------------------------------------------
+# --- Privacy ----------------------------------------------------------------------------------
 def customer_viewed(*, user, customer: Customer) -> None:
     """Log that ``user`` opened the customer's full record, for auditors (APP 11)."""
     accessed.send(sender=Customer, instance=customer)

@@ -1,107 +1,608 @@
-"""Placeholder while the pages are written."""
+"""Customer and segment pages. Thin: parse input, call a service or selector, render.
 
-from django.http import HttpResponse
+Every page checks the reader's permission here and the services check it again for writes;
+opening a customer's full record is logged for auditors.
+"""
 
+from __future__ import annotations
 
-def customer_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from charter.core.errors import DomainError
+from charter.core.timeline import timeline_for
 
-def customer_search(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from . import exports, privacy, rules, selectors, services
+from .forms import (
+    AddressForm,
+    ConditionFormSet,
+    ConsentForm,
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    CustomerTypeForm,
+    EraseForm,
+    HoldingForm,
+    ManagerForm,
+    SegmentFeedbackForm,
+    SegmentForm,
+    SegmentNoticeForm,
+)
+from .models import Address, Contact, Customer, CustomerType, Holding, Segment
 
-
-def my_customers(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def customer_new(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def customer_types(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def customer_type_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def segments(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def segment_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def segments_evaluate(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def segment_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+PAGE_SIZES = (25, 50, 100, 200)
 
 
-def segment_evaluate(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _form_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
-def segment_inform(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", 50))
+    except ValueError:
+        return 50
+    return size if size in PAGE_SIZES else 50
 
 
-def customer_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _customer(request, pk: int) -> Customer:
+    customer = selectors.customers_visible_to(request.user).filter(pk=pk).first()
+    if customer is None:
+        raise Http404("No such customer.")
+    return customer
 
 
-def customer_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- Lists and search -------------------------------------------------------------------------
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        customers = Customer.objects.none()
+    else:
+        kwargs = form.selector_kwargs() if form.is_bound else {}
+        customers = selectors.customer_list(request.user, **kwargs).order_by("name", "pk")
+    if request.GET.get("format") == "csv":
+        if not request.user.has_perm("customers.export_customer"):
+            raise PermissionDenied("Your role does not allow exporting customers.")
+        return exports.customers_csv_response(customers)
+    page = Paginator(customers, _page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "customers/_list_rows.html" if request.htmx else "customers/list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "title": "Customers",
+            "page_sizes": PAGE_SIZES,
+        },
+    )
 
 
-def contact_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_search(request: HttpRequest) -> HttpResponse:
+    """The quick search box (home page): the first matches as the person types."""
+    query = request.GET.get("q", "")
+    results = selectors.customer_search(request.user, query, limit=10)
+    return render(
+        request,
+        "customers/_search_results.html",
+        {"results": results, "q": query, "too_short": len(query.strip()) < 2},
+    )
 
 
-def contact_remove(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.manage_accounts", raise_exception=True)
+def my_customers(request: HttpRequest) -> HttpResponse:
+    customers = selectors.my_customers(request.user).order_by("name", "pk")
+    page = Paginator(customers, _page_size(request)).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/mine.html",
+        {"page": page, "query": "", "title": "My customers"},
+    )
 
 
-def address_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- One customer -----------------------------------------------------------------------------
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        customer = selectors.customer_detail(request.user, pk)
+    except Customer.DoesNotExist as error:
+        raise Http404("No such customer.") from error
+    services.customer_viewed(user=request.user, customer=customer)
+    perms = request.user
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "phone": rules.format_phone(customer.phone),
+            "consents": selectors.current_consents(customer),
+            "consent_history": list(selectors.consent_history(customer)[:20]),
+            "timeline": timeline_for(customer.pk),
+            "consent_form": ConsentForm() if perms.has_perm("customers.change_customer") else None,
+            "manager_form": ManagerForm(initial={"manager": customer.account_manager})
+            if perms.has_perm("customers.assign_account_manager")
+            else None,
+            "holding_form": HoldingForm() if perms.has_perm("customers.change_customer") else None,
+            "notice_form": _segment_form(SegmentNoticeForm, customer)
+            if perms.has_perm("customers.add_segmentnotice")
+            else None,
+            "feedback_form": _segment_form(SegmentFeedbackForm, customer)
+            if perms.has_perm("customers.add_segmentfeedback")
+            else None,
+        },
+    )
 
 
-def address_remove(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _segment_form(form_class, customer: Customer, data=None):
+    form = form_class(data, initial={"channel": customer.preferred_channel})
+    form.fields["segment"].queryset = Segment.objects.filter(
+        memberships__customer=customer
+    ).distinct()
+    return form
 
 
-def consent_record(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def customer_new(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    form = CustomerForm(
+        request.POST or None,
+        initial={"kind": "organisation", "customer_since": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        try:
+            customer = services.customer_create(
+                actor=request.user,
+                customer_type=data.pop("customer_type"),
+                kind=data.pop("kind"),
+                **data,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Customer {customer.reference} added.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/edit.html", {"form": form, "customer": None})
 
 
-def manager_assign(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    initial = {name: getattr(customer, name) for name in CustomerForm.base_fields}
+    initial["phone"] = rules.format_phone(customer.phone)
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(actor=request.user, customer=customer, **form.service_kwargs())
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Details saved; the change is in the record's history.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/edit.html", {"form": form, "customer": customer})
 
 
-def holding_add(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
+    customer = _customer(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer) if contact_pk else None
+    initial = {}
+    if contact:
+        initial = {f: getattr(contact, f) for f in ContactForm.base_fields}
+        initial["phone"] = rules.format_phone(contact.phone)
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(
+                actor=request.user, customer=customer, contact=contact, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Contact saved.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/simple_form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "title": "Edit contact" if contact else "Add a contact",
+        },
+    )
 
 
-def holding_end(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer)
+    services.contact_remove(actor=request.user, contact=contact)
+    messages.success(request, "Contact removed.")
+    return redirect("customers:detail", pk=pk)
 
 
-def segment_notice_record(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def address_edit(request: HttpRequest, pk: int, address_pk: int | None = None) -> HttpResponse:
+    customer = _customer(request, pk)
+    address = get_object_or_404(Address, pk=address_pk, customer=customer) if address_pk else None
+    initial = {f: getattr(address, f) for f in AddressForm.base_fields} if address else {}
+    form = AddressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_save(
+                actor=request.user, customer=customer, address=address, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Address saved.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/simple_form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "title": "Edit address" if address else "Add an address",
+        },
+    )
 
 
-def segment_feedback_record(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def address_remove(request: HttpRequest, pk: int, address_pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    address = get_object_or_404(Address, pk=address_pk, customer=customer)
+    services.address_remove(actor=request.user, address=address)
+    messages.success(request, "Address removed.")
+    return redirect("customers:detail", pk=pk)
 
 
-def access_request(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _post_action(request, pk: int, form, action, success: str) -> HttpResponse:
+    """Run a small form posted from the customer page; errors come back as a message."""
+    if not form.is_valid():
+        problems = "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
+        messages.error(request, f"Nothing was saved: {problems}")
+        return redirect("customers:detail", pk=pk)
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("customers:detail", pk=pk)
 
 
-def customer_erase(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        pk,
+        ConsentForm(request.POST),
+        lambda d: services.consent_record(actor=request.user, customer=customer, **d),
+        "Consent recorded.",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.assign_account_manager", raise_exception=True)
+def manager_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        pk,
+        ManagerForm(request.POST),
+        lambda d: services.account_manager_assign(
+            actor=request.user, customers=[customer], manager=d["manager"], reason=d["reason"]
+        ),
+        "Account manager changed; the previous one stays in the history.",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def holding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        pk,
+        HoldingForm(request.POST),
+        lambda d: services.holding_add(actor=request.user, customer=customer, **d),
+        "Product recorded.",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def holding_end(request: HttpRequest, pk: int, holding_pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    holding = get_object_or_404(Holding, pk=holding_pk, customer=customer)
+    try:
+        services.holding_end(
+            actor=request.user, holding=holding, status=request.POST.get("status", "closed")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{holding.offering}: {holding.get_status_display().lower()}.")
+    return redirect("customers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("customers.add_segmentnotice", raise_exception=True)
+def segment_notice_record(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        pk,
+        _segment_form(SegmentNoticeForm, customer, request.POST),
+        lambda d: services.segment_notice_record(actor=request.user, customer=customer, **d),
+        "Recorded that the customer was told of their segment.",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.add_segmentfeedback", raise_exception=True)
+def segment_feedback_record(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    return _post_action(
+        request,
+        pk,
+        _segment_form(SegmentFeedbackForm, customer, request.POST),
+        lambda d: services.segment_feedback_record(actor=request.user, customer=customer, **d),
+        "Feedback on the segment recorded.",
+    )
+
+
+# --- Privacy ----------------------------------------------------------------------------------
+@login_required
+@permission_required("customers.export_customer", raise_exception=True)
+def access_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held about the customer, as JSON and CSV in one zip (APP 12)."""
+    customer = _customer(request, pk)
+    filename, content = privacy.access_request_fulfil(actor=request.user, customer=customer)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("customers.erase_customer", raise_exception=True)
+def customer_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_erase(
+                actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "The customer's personal data was erased.")
+            return redirect("customers:detail", pk=pk)
+    return render(request, "customers/erase.html", {"form": form, "customer": customer})
+
+
+# --- Customer types ---------------------------------------------------------------------------
+@login_required
+@permission_required("customers.view_customertype", raise_exception=True)
+def customer_types(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Count
+
+    types = CustomerType.objects.annotate(customer_count=Count("customers"))
+    return render(request, "customers/types.html", {"types": types})
+
+
+@login_required
+def customer_type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    customer_type = get_object_or_404(CustomerType, pk=pk) if pk else None
+    needed = "customers.change_customertype" if pk else "customers.add_customertype"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied("Your role does not allow editing customer types.")
+    initial = {f: getattr(customer_type, f) for f in CustomerTypeForm.base_fields} if pk else {}
+    form = CustomerTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_type_save(
+                actor=request.user, customer_type=customer_type, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Customer type saved.")
+            return redirect("customers:types")
+    return render(
+        request,
+        "customers/simple_form.html",
+        {
+            "form": form,
+            "title": f"Edit {customer_type}" if customer_type else "New customer type",
+            "back": reverse("customers:types"),
+        },
+    )
+
+
+# --- Segments ---------------------------------------------------------------------------------
+@login_required
+@permission_required("customers.view_segment", raise_exception=True)
+def segments(request: HttpRequest) -> HttpResponse:
+    labels = selectors.segment_choice_labels()
+    rows = []
+    for segment in selectors.segments_overview():
+        rows.append((segment, _described(segment, labels)))
+    return render(request, "customers/segments.html", {"rows": rows})
+
+
+def _described(segment: Segment, labels) -> list[str]:
+    try:
+        return [
+            rules.describe_condition(c, labels=labels)
+            for c in rules.parse_conditions(segment.conditions)
+        ]
+    except DomainError as error:
+        return [f"Cannot be read: {error.message}"]
+
+
+@login_required
+@permission_required("customers.view_segment", raise_exception=True)
+def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(selectors.segments_overview(), pk=pk)
+    can_see_people = selectors.can_view_customers(request.user)
+    members = None
+    if can_see_people:
+        members = Paginator(
+            selectors.segment_members(request.user, segment).order_by("name", "pk"), 25
+        ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/segment_detail.html",
+        {
+            "segment": segment,
+            "conditions": _described(segment, selectors.segment_choice_labels()),
+            "page": members,
+            "query": "",
+            "can_see_people": can_see_people,
+            "evaluations": segment.evaluations.select_related("evaluated_by")[:5],
+            "not_informed": selectors.members_not_informed(segment).count()
+            if can_see_people
+            else None,
+            "feedback": selectors.segment_feedback_report(segment),
+            "changes": list(selectors.segment_membership_changes(segment)[:10])
+            if can_see_people
+            else [],
+        },
+    )
+
+
+@login_required
+def segment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    segment = get_object_or_404(Segment, pk=pk) if pk else None
+    needed = "customers.change_segment" if pk else "customers.add_segment"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied("Your role does not allow defining segments.")
+    initial = {}
+    conditions_initial = []
+    if segment:
+        initial = {f: getattr(segment, f) for f in ("name", "description", "position")}
+        initial["is_active"] = segment.is_active
+        initial["offerings"] = list(segment.offerings.all())
+        for c in segment.conditions:
+            value = c["value"]
+            conditions_initial.append(
+                {
+                    "attribute": c["attribute"],
+                    "operator": c["operator"],
+                    "value": ", ".join(value) if isinstance(value, list) else value,
+                }
+            )
+    form = SegmentForm(request.POST or None, initial=initial)
+    formset = ConditionFormSet(request.POST or None, initial=conditions_initial, prefix="condition")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        conditions = [c for c in (f.as_condition() for f in formset.forms) if c]
+        try:
+            saved = services.segment_save(
+                actor=request.user, segment=segment, conditions=conditions, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Segment {saved} saved. Evaluate it to update members.")
+            return redirect("customers:segment", pk=saved.pk)
+    return render(
+        request,
+        "customers/segment_edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "segment": segment,
+            "attributes": rules.ATTRIBUTES,
+            "operator_labels": rules.OPERATOR_LABELS,
+            "choices": selectors.segment_choice_labels(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("customers.evaluate_segment", raise_exception=True)
+def segment_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, pk=pk)
+    try:
+        run = services.segment_evaluate(segment=segment, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{run.matched} members: {run.entered} entered, {run.left} left, "
+            f"{run.offers_made} offers made.",
+        )
+    return redirect("customers:segment", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("customers.evaluate_segment", raise_exception=True)
+def segments_evaluate(request: HttpRequest) -> HttpResponse:
+    try:
+        runs = services.segments_evaluate_all(actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        entered = sum(r.entered for r in runs)
+        left = sum(r.left for r in runs)
+        messages.success(
+            request, f"{len(runs)} segments evaluated: {entered} entered, {left} left."
+        )
+    return redirect("customers:segments")
+
+
+@login_required
+@require_POST
+@permission_required("customers.add_segmentnotice", raise_exception=True)
+def segment_inform(request: HttpRequest, pk: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, pk=pk)
+    try:
+        counts = services.segment_inform(actor=request.user, segment=segment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{counts['emailed']} emails queued, {counts['to_make']} to tell by phone, letter "
+            f"or in person, {counts['skipped']} skipped (no consent to service contact).",
+        )
+    return redirect("customers:segment", pk=pk)

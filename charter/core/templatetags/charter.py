@@ -13,6 +13,12 @@ def audit_history(obj, limit=50):
     return {"entries": entries, "limit": limit}
 
 
+@register.inclusion_tag("core/_record_views.html")
+def record_views(obj, limit=20):
+    """Who opened this record, for auditors (views of personal data are logged)."""
+    return {"entries": list(audit_history_for(obj, views=True)[:limit]), "limit": limit}
+
+
 @register.filter
 def money(amount, currency="AUD"):
     return format_money(amount, currency)
