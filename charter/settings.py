@@ -253,7 +253,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "customers.segmentevaluation",
     "customers.customerimport",
 )
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
+# Bookkeeping timestamps say nothing the entry's own time does not.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
 AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 # Customers' personal data never enters the append-only trail, so erasure can remove it all:
 # the trail records that a personal field changed, and by whom, but not its values.
