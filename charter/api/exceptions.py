@@ -2,12 +2,14 @@
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from charter.core.errors import DomainError
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        set_rollback()  # a refusal never leaves half a change behind, even with ATOMIC_REQUESTS
         body = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field

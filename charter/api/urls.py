@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import customers, views
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
@@ -9,6 +9,8 @@ router.register("staff", views.StaffViewSet, basename="staff")
 router.register("authority-limits", views.AuthorityLimitViewSet, basename="authority-limit")
 router.register("approvals", views.ApprovalRequestViewSet, basename="approval")
 router.register("audit-entries", views.AuditEntryViewSet, basename="audit-entry")
+router.register("customers", customers.CustomerViewSet, basename="customer")
+router.register("segments", customers.SegmentViewSet, basename="segment")
 
 app_name = "api"
 

@@ -223,6 +223,8 @@ class RootView(APIView):
                 "authority-limits": request.build_absolute_uri("authority-limits/"),
                 "approvals": request.build_absolute_uri("approvals/"),
                 "audit-entries": request.build_absolute_uri("audit-entries/"),
+                "customers": request.build_absolute_uri("customers/"),
+                "segments": request.build_absolute_uri("segments/"),
             },
             status=status.HTTP_200_OK,
         )

@@ -20,7 +20,7 @@ from .models import (
     Segment,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
 
 

@@ -241,11 +241,15 @@ def segments_overview() -> QuerySet[Segment]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Segment.objects.annotate(
-        member_count=Subquery(members[:1]),
-        feedback_count=Count("feedback", distinct=True),
-        feedback_average=Avg("feedback__rating"),
-    ).prefetch_related("offerings")
+    return (
+        Segment.objects.annotate(
+            member_count=Subquery(members[:1]),
+            feedback_count=Count("feedback", distinct=True),
+            feedback_average=Avg("feedback__rating"),
+        )
+        .prefetch_related("offerings")
+        .order_by("position", "name", "pk")
+    )  # grouping drops Meta order
 
 
 def segment_members(user, segment: Segment) -> QuerySet[Customer]:

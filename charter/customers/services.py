@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from auditlog.context import auditlog_value
 from auditlog.signals import accessed
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from charter.core.audit import audit_context
 from charter.core.errors import Conflict, DomainError, NotFound, NotPermitted
+from charter.core.models import Interface
 from charter.core.tasks import enqueue_on_commit
 
 from . import rules, selectors
@@ -706,7 +709,20 @@ def segment_feedback_record(
 # --- Privacy ----------------------------------------------------------------------------------
 def customer_viewed(*, user, customer: Customer) -> None:
     """Log that ``user`` opened the customer's full record, for auditors (APP 11)."""
-    accessed.send(sender=Customer, instance=customer)
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        context = {}
+    if context.get("actor") is not None:
+        accessed.send(sender=Customer, instance=customer)
+        return
+    # Outside a request (a command, a task, a shell) name the reader explicitly.
+    with audit_context(
+        interface=context.get("interface", Interface.SYSTEM),
+        source=context.get("source", ""),
+        actor=user,
+    ):
+        accessed.send(sender=Customer, instance=customer)
 
 
 ERASED_NAME = "Erased customer"
