@@ -259,3 +259,21 @@ def test_a_new_person_is_added_with_a_generated_reference(client, officer, types
     customer = Customer.objects.get(family_name="Chen")
     assert customer.name == "Margaret Chen" and customer.reference.startswith("C-")
     assert customer.phone == "+61431555505"
+
+
+def test_an_access_request_downloads_a_zip_for_managers_only(client, officer, manager, yore):
+    import io
+    import zipfile
+
+    url = reverse("customers:access-request", args=[yore.pk])
+    client.force_login(officer)
+    assert client.get(url).status_code == 403
+    client.force_login(manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "customer-IW-0001.json" in names and "contacts.csv" in names
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.ACCESS, object_pk=str(yore.pk), actor=manager
+    ).exists()
