@@ -410,10 +410,10 @@ def account_manager_assign(
         )
         for pk in ids
     )
+    # One statement for the group; the assignment rows above are the per-customer history.
+    Customer.objects.filter(pk__in=ids).update(account_manager=manager, updated_at=now)
     for customer in moving:
         customer.account_manager = manager
-        customer.updated_at = now
-        customer.save(update_fields=["account_manager", "updated_at"])
     return len(moving)
 
 

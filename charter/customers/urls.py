@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("search/", views.customer_search, name="search"),
+    path("assign/", views.customers_assign, name="assign"),
     path("mine/", views.my_customers, name="mine"),
     path("new/", views.customer_new, name="new"),
     path("import/", import_views.import_upload, name="import"),

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import DomainError
@@ -86,8 +87,43 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "title": "Customers",
             "page_sizes": PAGE_SIZES,
+            "assign_form": ManagerForm()
+            if request.user.has_perm("customers.assign_account_manager")
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+@permission_required("customers.assign_account_manager", raise_exception=True)
+def customers_assign(request: HttpRequest) -> HttpResponse:
+    """Give every customer matching the list's filters to one account manager."""
+    filters = CustomerFilterForm(request.POST)
+    form = ManagerForm(request.POST)
+    if not (filters.is_valid() and form.is_valid()):
+        messages.error(request, "Choose an account manager; nothing was changed.")
+        return redirect("customers:list")
+    customers = (
+        selectors.customer_list(request.user, **filters.selector_kwargs())
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "account_manager_id", "erased_at")
+    )
+    try:
+        moved = services.account_manager_assign(
+            actor=request.user,
+            customers=customers,
+            manager=form.cleaned_data["manager"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        who = form.cleaned_data["manager"] or "nobody"
+        messages.success(request, f"{moved} customer{'s' if moved != 1 else ''} now with {who}.")
+    query = {k: v for k, v in request.POST.items() if k in filters.fields and v}
+    return redirect(f"{reverse('customers:list')}?{urlencode(query)}")
 
 
 @login_required

@@ -277,3 +277,22 @@ def test_an_access_request_downloads_a_zip_for_managers_only(client, officer, ma
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.ACCESS, object_pk=str(yore.pk), actor=manager
     ).exists()
+
+
+def test_a_group_of_customers_is_given_to_one_account_manager(
+    client, manager, make_user, make_customer, types, officer
+):
+    alex = make_user(RoleCode.ACCOUNT_MANAGER, username="alex")
+    miners = [make_customer(name=f"Mine {n}", customer_type=types["mining"]) for n in range(3)]
+    other = make_customer(name="Corner shop", customer_type=types["small"])
+    client.force_login(officer)
+    url = reverse("customers:assign")
+    form = {"type": types["mining"].pk, "manager": alex.pk, "reason": "Mining portfolio"}
+    assert client.post(url, form).status_code == 403
+    client.force_login(manager)
+    response = client.post(url, form)
+    assert response.status_code == 302
+    assert set(alex.managed_customers.all()) == set(miners)
+    other.refresh_from_db()
+    assert other.account_manager is None
+    assert all(m.manager_assignments.get().reason == "Mining portfolio" for m in miners)
