@@ -87,7 +87,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "title": "Customers",
             "page_sizes": PAGE_SIZES,
-            "assign_form": ManagerForm()
+            "assign_form": ManagerForm(prefix="assign")
             if request.user.has_perm("customers.assign_account_manager")
             else None,
         },
@@ -100,7 +100,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def customers_assign(request: HttpRequest) -> HttpResponse:
     """Give every customer matching the list's filters to one account manager."""
     filters = CustomerFilterForm(request.POST)
-    form = ManagerForm(request.POST)
+    form = ManagerForm(request.POST, prefix="assign")  # "manager" is also a filter
     if not (filters.is_valid() and form.is_valid()):
         messages.error(request, "Choose an account manager; nothing was changed.")
         return redirect("customers:list")

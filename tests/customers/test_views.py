@@ -287,7 +287,11 @@ def test_a_group_of_customers_is_given_to_one_account_manager(
     other = make_customer(name="Corner shop", customer_type=types["small"])
     client.force_login(officer)
     url = reverse("customers:assign")
-    form = {"type": types["mining"].pk, "manager": alex.pk, "reason": "Mining portfolio"}
+    form = {
+        "type": types["mining"].pk,
+        "assign-manager": alex.pk,
+        "assign-reason": "Mining portfolio",
+    }
     assert client.post(url, form).status_code == 403
     client.force_login(manager)
     response = client.post(url, form)
