@@ -39,6 +39,13 @@ class Command(AuditedCommand):
             action="store_true",
             help="Do nothing when the demo organisation already exists (used by `make run`).",
         )
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also make N realistic synthetic customers (for benchmarks).",
+        )
 
     def handle(self, *args, **options):
         from charter.core.models import Organisation
