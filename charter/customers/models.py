@@ -334,7 +334,6 @@ class Holding(models.Model):
                 name="one_open_holding_per_offering",
             )
         ]
-        indexes = [models.Index(fields=["customer", "status"])]
 
     def __str__(self) -> str:
         return f"{self.offering} ({self.get_status_display()}) for {self.customer_id}"
@@ -394,9 +393,12 @@ class SegmentEvaluation(models.Model):
 class SegmentMembership(models.Model):
     """A customer's time in a segment: entered at one evaluation, left at a later one."""
 
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    # Both are the first column of an index below, so need no index of their own.
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="segment_memberships"
+        Customer, on_delete=models.CASCADE, related_name="segment_memberships", db_index=False
     )
     entered_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)

@@ -89,7 +89,16 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+_APOSTROPHES = re.compile(r"['\u2019]")
+
+
 def _words(text: str) -> list[str]:
+    """Words of a name; "O'Neill" is one word, "oneill", as people type it."""
+    return [w for w in re.split(r"[^\w]+", _APOSTROPHES.sub("", fold(text))) if w]
+
+
+def _parts(text: str) -> list[str]:
+    """The pieces either side of an apostrophe too, so "neill" also finds O'Neill."""
     return [w for w in re.split(r"[^\w]+", fold(text)) if w]
 
 
@@ -115,6 +124,7 @@ def search_terms(
     terms: set[str] = set()
     for name in names:
         terms.update(_words(name))
+        terms.update(_parts(name))
     for email in emails:
         if email:
             terms.add(email.casefold())

@@ -68,6 +68,20 @@ def matching_term(prefix: str) -> QuerySet[SearchTerm]:
     return SearchTerm.objects.filter(term__gte=prefix, term__lt=rules.prefix_upper_bound(prefix))
 
 
+RARE_TERM_LIMIT = 2000
+
+
+def _narrowed_by_rarest_word(customers, parsed):
+    """PostgreSQL plans "ORDER BY name LIMIT n" by walking the name index and checking each
+    customer's terms, which is slow when a word is rare. When the longest word matches few
+    customers, list them first, so the plan starts from them."""
+    longest = max(parsed.prefixes, key=len)
+    ids = list(matching_term(longest).values_list("customer_id", flat=True)[: RARE_TERM_LIMIT + 1])
+    if len(ids) <= RARE_TERM_LIMIT:
+        customers = customers.filter(pk__in=ids)
+    return customers
+
+
 def customer_list(
     user,
     *,

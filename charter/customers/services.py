@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charter.core.audit import audit_context
+from charter.core.bulk import insert_rows
 from charter.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from charter.core.models import Interface
 from charter.core.tasks import enqueue_on_commit
@@ -233,7 +234,7 @@ def refresh_search_terms(customer_ids: Iterable[int]) -> int:
         ):
             contacts[contact["customer_id"]].append(contact)
         SearchTerm.objects.filter(customer_id__in=chunk).delete()
-        rows = []
+        rows: list[tuple[int, str]] = []
         for c in Customer.objects.filter(pk__in=chunk).values(
             "pk", "reference", "name", "given_name", "family_name", "email", "phone"
         ):
@@ -244,9 +245,8 @@ def refresh_search_terms(customer_ids: Iterable[int]) -> int:
                 phones=[c["phone"], *(p["phone"] for p in people)],
                 reference=c["reference"],
             )
-            rows.extend(SearchTerm(customer_id=c["pk"], term=t) for t in terms)
-        SearchTerm.objects.bulk_create(rows, batch_size=5000)
-        written += len(rows)
+            rows.extend((c["pk"], t) for t in terms)
+        written += insert_rows(SearchTerm, ("customer", "term"), rows)
     return written
 
 

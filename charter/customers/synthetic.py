@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from charter.core.bulk import insert_rows
+
 from . import rules, services
 from .models import (
     AccountManagerAssignment,
@@ -748,27 +750,8 @@ def _make_chunk(maker: _Maker, *, first: int, size: int) -> None:
                     reason=_PROVENANCE,
                 )
             )
-    _insert_rows(Holding, HOLDING_COLUMNS, holdings)
-    _insert_rows(ConsentRecord, CONSENT_COLUMNS, consents)
+    insert_rows(Holding, HOLDING_COLUMNS, holdings)
+    insert_rows(ConsentRecord, CONSENT_COLUMNS, consents)
     Contact.objects.bulk_create(contacts, batch_size=CHUNK)
     AccountManagerAssignment.objects.bulk_create(assignments, batch_size=CHUNK)
     services.refresh_search_terms([c.pk for c in customers])
-
-
-def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert database-ready rows without building a model instance per row: these child
-    tables take two rows per customer, where ``bulk_create``'s per-object work costs more than
-    the database's. COPY on PostgreSQL, one prepared INSERT run for every row elsewhere."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            values = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows)
