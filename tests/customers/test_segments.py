@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from charter.accounts.models import RoleCode
 from charter.core.errors import NotPermitted
