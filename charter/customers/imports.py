@@ -221,6 +221,7 @@ class Lookups:
     offerings: dict[str, int]  # folded code -> id
     staff: dict[str, tuple[int, bool]]  # username (and folded) -> (id, is active)
     managers: frozenset[int]  # who may own customers
+    may_assign: bool = True  # the importer may change who manages a customer
 
 
 @dataclass
@@ -363,6 +364,12 @@ def parse_row(line: int, cells: list[str], columns: dict[str, int], lookups: Loo
                 row.if_changed["account_manager_id"] = (
                     f"'{raw}' is not an account manager, so cannot own customers."
                 )
+            elif not lookups.may_assign:
+                # The same authority as on the customer's page: importing is not assigning.
+                row.if_changed["account_manager_id"] = (
+                    "Your role does not allow assigning account managers: leave "
+                    "account_manager blank, or ask a supervisor to import the file."
+                )
     for name in CONSENT_FIELDS.values():
         if raw := cell[name]:
             given = attempt(lambda raw=raw, name=name: parse_yes_no(raw, name))
@@ -410,7 +417,7 @@ def changed_fields(customer: Customer, row: ParsedRow) -> dict[str, object]:
 
 
 # --- The service -------------------------------------------------------------------------------
-def load_lookups() -> Lookups:
+def load_lookups(actor=None) -> Lookups:
     types: dict[str, tuple[int, bool]] = {}
     slugs = []
     for pk, slug, name, active in CustomerType.objects.values_list(
@@ -433,6 +440,7 @@ def load_lookups() -> Lookups:
         offerings={code.casefold(): pk for pk, code in Offering.objects.values_list("pk", "code")},
         staff=staff,
         managers=frozenset(managers),
+        may_assign=actor is None or actor.has_perm("customers.assign_account_manager"),
     )
 
 
@@ -507,7 +515,7 @@ def customer_import_run(
         job.save(update_fields=["total_rows"])
         run = _Run(
             job=job,
-            lookups=load_lookups(),
+            lookups=load_lookups(job.uploaded_by),
             columns=columns,
             width=len(header),
             undecoded=undecoded,

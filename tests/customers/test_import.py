@@ -263,8 +263,8 @@ def mixed_file(types, offerings, amy, make_customer, manager) -> bytes:
     )
 
 
-def test_an_import_saves_the_good_rows_and_reports_every_bad_row_by_line(mixed_file, amy):
-    job = run_import(mixed_file, actor=amy)
+def test_an_import_saves_the_good_rows_and_reports_every_bad_row_by_line(mixed_file, amy, manager):
+    job = run_import(mixed_file, actor=manager)
 
     assert job.status == ImportStatus.DONE
     assert job.content is None
@@ -313,9 +313,9 @@ def test_an_import_saves_the_good_rows_and_reports_every_bad_row_by_line(mixed_f
 
 
 def test_running_the_same_file_again_creates_nothing_and_reports_every_row_unchanged(
-    mixed_file, amy
+    mixed_file, amy, manager
 ):
-    first = run_import(mixed_file, actor=amy)
+    first = run_import(mixed_file, actor=manager)
     counts = (
         Customer.objects.count(),
         ConsentRecord.objects.count(),
@@ -323,7 +323,7 @@ def test_running_the_same_file_again_creates_nothing_and_reports_every_row_uncha
         Holding.objects.count(),
     )
 
-    again = run_import(mixed_file, actor=amy)
+    again = run_import(mixed_file, actor=manager)
 
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
     assert reasons(again).keys() == reasons(first).keys()
@@ -363,7 +363,7 @@ def test_an_update_changes_what_the_file_says_and_records_consent_in_the_ledger(
                 balance="2500",
             )
         ),
-        actor=amy,
+        actor=manager,
     )
 
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 0)
@@ -378,7 +378,7 @@ def test_an_update_changes_what_the_file_says_and_records_consent_in_the_ledger(
         ConsentPurpose.MARKETING,
         True,
     )
-    assert (record.method, record.recorded_by) == (ConsentMethod.IMPORT, amy)
+    assert (record.method, record.recorded_by) == (ConsentMethod.IMPORT, manager)
     assignments = customer.manager_assignments.order_by("started_at", "pk")
     assert [(a.manager, a.ended_at is None) for a in assignments] == [(other, False), (amy, True)]
     assert customer.account_manager == amy
@@ -674,3 +674,29 @@ def test_the_progress_page_is_for_those_who_may_see_imports(client, make_user, t
     client.force_login(make_user(RoleCode.AUDITOR))
     assert client.get(f"/customers/import/{job.pk}/").status_code == 200
     assert client.get("/customers/import/999999/").status_code == 404
+
+
+def test_an_importer_who_may_not_assign_managers_cannot_do_it_through_a_file(
+    make_customer, manager, amy, make_user, types
+):
+    officer = make_user(RoleCode.ACCOUNT_MANAGER, username="oli")
+    kept = make_customer(reference="K-1", name="Kept")
+    services.account_manager_assign(actor=manager, customers=[kept], manager=amy)
+
+    job = run_import(
+        csv_bytes(
+            row(reference="K-1", account_manager="amy"),  # unchanged: fine
+            row(reference="K-2", type="small", name="New", account_manager="amy"),
+            row(reference="K-3", type="small", name="Unmanaged"),
+        ),
+        actor=officer,
+    )
+
+    assert (job.unchanged_count, job.created_count) == (1, 1)
+    assert "does not allow assigning account managers" in reasons(job)[3]
+    # A supervisor or the customer service manager may.
+    again = run_import(
+        csv_bytes(row(reference="K-2", type="small", name="New", account_manager="amy")),
+        actor=manager,
+    )
+    assert again.created_count == 1
