@@ -805,6 +805,15 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     head = "INSERT INTO {} ({}) VALUES ".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
+    if database.vendor == "postgresql":
+        # COPY streams the rows: several times faster than INSERT statements there.
+        with database.cursor() as cursor:
+            with cursor.cursor.copy(
+                head.replace("INSERT INTO", "COPY", 1).replace(" VALUES ", " FROM STDIN")
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     values = "({})".format(", ".join(["%s"] * len(fields)))
     per = _rows_per_statement(database, len(fields))
     with database.cursor() as cursor:
