@@ -12,12 +12,19 @@ PAGES = [
     "/staff/",
     "/audit/",
     "/api/docs/",
-    "/customers/segments/",
-    "/customers/segments/1/",
     "/customers/types/",
 ]
-# Customer records are for those who serve customers (the administrator does not).
-CUSTOMER_PAGES = ["/customers/", "/customers/?q=yore", "/customers/1/", "/customers/1/edit/"]
+# Customers and their segments are for those who serve customers, not the administrator.
+CUSTOMER_PAGES = [
+    "/customers/",
+    "/customers/?q=yore",
+    "/customers/1/",
+    "/customers/1/edit/",
+    "/customers/segments/",
+    "/customers/segments/1/",
+    "/customers/segments/new/",
+    "/customers/import/",
+]
 
 
 @pytest.mark.parametrize("username", ["grace", "omar"])
