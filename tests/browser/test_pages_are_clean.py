@@ -18,10 +18,10 @@ PAGES = [
 CUSTOMER_PAGES = [
     "/customers/",
     "/customers/?q=yore",
-    "/customers/1/",
-    "/customers/1/edit/",
+    "/customers/{yore}/",
+    "/customers/{yore}/edit/",
     "/customers/segments/",
-    "/customers/segments/1/",
+    "/customers/segments/{key_accounts}/",
     "/customers/segments/new/",
     "/customers/import/",
 ]
@@ -37,7 +37,14 @@ def test_pages_load_without_console_errors(page, live_server, demo, username):
     page.get_by_label("Password").fill("demo-pass-123")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+    from charter.customers.models import Customer, Segment
+
+    ids = {
+        "yore": Customer.objects.get(reference="IW-0001").pk,
+        "key_accounts": Segment.objects.get(name="Key accounts").pk,
+    }
     for path in PAGES + (CUSTOMER_PAGES if username == "grace" else []):
+        path = path.format(**ids)
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
