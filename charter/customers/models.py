@@ -334,6 +334,9 @@ class Holding(models.Model):
                 name="one_open_holding_per_offering",
             )
         ]
+        # Segment rules ask "does this customer hold X?" per customer: without this index
+        # SQLite walks every holding of X for each customer instead.
+        indexes = [models.Index(fields=["customer", "status"], name="holding_by_customer")]
 
     def __str__(self) -> str:
         return f"{self.offering} ({self.get_status_display()}) for {self.customer_id}"

@@ -13,6 +13,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -190,12 +191,6 @@ def segment_choice_labels() -> dict[str, str]:
     return labels
 
 
-def _held(**filters) -> Exists:
-    return Exists(
-        Holding.objects.filter(customer=OuterRef("pk"), status=HoldingStatus.HELD, **filters)
-    )
-
-
 def segment_matches(conditions: list[rules.Condition], *, today: date | None = None):
     """The customers a segment's conditions select: one query, evaluated by the database.
 
@@ -226,11 +221,14 @@ def segment_matches(conditions: list[rules.Condition], *, today: date | None = N
             customers = customers.alias(products_held=Coalesce(count, 0))
             lookup = "products_held" if op == "eq" else f"products_held__{op}"
             customers = customers.filter(**{lookup: value})
-        elif name == "holds_category":
-            match = _held(offering__category=value[0])
-            customers = customers.filter(match if op == "has" else ~match)
-        elif name == "holds_offering":
-            match = _held(offering__code=value[0])
+        elif name in ("holds_category", "holds_offering"):
+            lookup = "category" if name == "holds_category" else "code"
+            ids = list(Offering.objects.filter(**{lookup: value[0]}).values_list("pk", flat=True))
+            held = Holding.objects.filter(customer=OuterRef("pk"), status=HoldingStatus.HELD)
+            # "offering_id + 0" keeps SQLite (which has no statistics until ANALYZE) from using
+            # the product's index and reading all its holdings once per customer.
+            held = held.alias(product=F("offering_id") + 0).filter(product__in=ids)
+            match = Exists(held)
             customers = customers.filter(match if op == "has" else ~match)
         elif name == "customer_type":
             match = Q(customer_type__slug__in=value)
