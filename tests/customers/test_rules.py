@@ -118,3 +118,34 @@ class TestSegmentConditions:
     def test_activity_counts_days(self):
         today = date(2026, 11, 23)
         assert rules.activity_bound(today, "gte", 365) == ("lte", date(2025, 11, 23))
+
+
+def test_the_fast_path_for_australian_numbers_agrees_with_phonenumbers_itself():
+    """The reference is the library's general parser and validator, on many numbers."""
+    import random
+
+    import phonenumbers
+
+    chance = random.Random(7)
+    typed = []
+    for _ in range(3000):
+        digits = "".join(chance.choice("0123456789") for _ in range(8))
+        prefix = chance.choice(["02", "03", "04", "07", "08", "05", "01", "+612", "+614", "+618"])
+        national = prefix + digits
+        spaced = " ".join([national[:4], national[4:7], national[7:]])
+        typed.append(chance.choice([national, spaced, f"({national[:2]}) {national[2:]}"]))
+    for raw in typed:
+        try:
+            number = phonenumbers.parse(raw, "AU")
+            expected = (
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(number)
+                else None
+            )
+        except phonenumbers.NumberParseException:
+            expected = None
+        try:
+            got = rules.normalise_phone(raw)
+        except DomainError:
+            got = None
+        assert got == expected, raw
