@@ -48,7 +48,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_LISTED = 200  # bad rows a command prints; all of them are stored
 

@@ -492,10 +492,19 @@ class SearchTerm(models.Model):
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    term = models.CharField(max_length=100, db_index=True)
+    term = models.CharField(max_length=100)
 
     class Meta:
-        indexes = [models.Index(fields=["term", "customer"], name="search_term_customer")]
+        # One index answers a prefix search on both databases and holds the customer too:
+        # PostgreSQL needs the pattern operator class for LIKE 'abc%'; SQLite ignores it and
+        # searches by range. (Every index here is also written by every import.)
+        indexes = [
+            models.Index(
+                fields=["term", "customer"],
+                name="search_term_customer",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term
