@@ -807,12 +807,14 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     )
     if database.vendor == "postgresql":
         # COPY streams the rows: several times faster than INSERT statements there.
-        with database.cursor() as cursor:
-            with cursor.cursor.copy(
+        with (
+            database.cursor() as cursor,
+            cursor.cursor.copy(
                 head.replace("INSERT INTO", "COPY", 1).replace(" VALUES ", " FROM STDIN")
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
         return
     values = "({})".format(", ".join(["%s"] * len(fields)))
     per = _rows_per_statement(database, len(fields))

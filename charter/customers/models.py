@@ -55,12 +55,18 @@ class Customer(models.Model):
     trail's record descriptions.
     """
 
+    # Unique by a constraint, not unique=True: PostgreSQL would add a second (LIKE) index that
+    # nothing uses but every import writes.
     reference = models.CharField(
-        max_length=32, unique=True, help_text="The customer's number; imports match on it."
+        max_length=32, help_text="The customer's number; imports match on it."
     )
     kind = models.CharField(max_length=16, choices=CustomerKind.choices)
     customer_type = models.ForeignKey(
-        CustomerType, on_delete=models.PROTECT, related_name="customers", verbose_name="type"
+        CustomerType,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name="type",
+        db_index=False,  # customer_type_name below leads with it
     )
     team = models.ForeignKey(
         "accounts.Team",
@@ -93,6 +99,7 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="managed_customers",
+        db_index=False,  # customer_manager_name below leads with it
     )
     # Current consent, kept in step with the ConsentRecord ledger by the consent service.
     consent_service = models.BooleanField(default=True, verbose_name="contact for service")
@@ -113,6 +120,9 @@ class Customer(models.Model):
             ("import_customer", "Can import customers from a file"),
             ("assign_account_manager", "Can assign customers to account managers"),
             ("manage_accounts", "Can own customers as their account manager"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="customer_reference_unique")
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="customer_by_name"),
@@ -206,7 +216,9 @@ class ConsentMethod(models.TextChoices):
 class ConsentRecord(models.Model):
     """One giving or withdrawing of consent: the ledger behind the customer's current consent."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="consents", db_index=False
+    )  # the index below leads with it
     purpose = models.CharField(max_length=16, choices=ConsentPurpose.choices)
     given = models.BooleanField(help_text="True when given, false when withdrawn.")
     method = models.CharField(max_length=16, choices=ConsentMethod.choices)
@@ -309,7 +321,9 @@ OPEN_HOLDING_STATUSES = (HoldingStatus.OFFERED, HoldingStatus.HELD)
 class Holding(models.Model):
     """A product or service a customer holds, or has been offered (e.g. by a segment)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="holdings")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="holdings", db_index=False
+    )  # holding_by_customer leads with it
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="holdings")
     status = models.CharField(
         max_length=16, choices=HoldingStatus.choices, default=HoldingStatus.HELD
