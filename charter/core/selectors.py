@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .calendar import BusinessCalendar
 from .models import AuditEntry, Organisation
 
 
@@ -18,6 +19,12 @@ def organisation_current() -> Organisation:
     if organisation is None:
         organisation = Organisation(name="Charter")
     return organisation
+
+
+def business_calendar() -> BusinessCalendar:
+    """The organisation's calendar: its state's public holidays, in its time zone."""
+    organisation = organisation_current()
+    return BusinessCalendar(state=organisation.state, time_zone=organisation.time_zone)
 
 
 def audit_history_for(obj, *, views: bool = False) -> QuerySet[AuditEntry]:
