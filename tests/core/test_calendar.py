@@ -112,3 +112,28 @@ def test_the_calendar_is_the_organisations(db):
     calendar = business_calendar()
     assert (calendar.state, calendar.time_zone) == ("VIC", "Australia/Melbourne")
     assert not calendar.is_business_day(date(2026, 11, 3))
+
+
+def test_across_the_year_boundary():
+    # 31 Dec is a Thursday; New Year's Day 2027 a Friday; then a weekend.
+    assert MELBOURNE.add_business_days(mel(2026, 12, 30, 9), 3) == mel(2027, 1, 5, 17)
+
+
+def _reference_deadline(received: date, count: int) -> date:
+    """An independent count: walk the calendar, skipping weekends and the published list."""
+    closed = set(VIC_2026) | {date(2027, 1, 1), date(2027, 1, 26)}
+    day, left = received, count
+    while left:
+        day = date.fromordinal(day.toordinal() + 1)
+        if day.weekday() < 5 and day not in closed:
+            left -= 1
+    return day
+
+
+def test_every_day_of_2026_agrees_with_an_independent_count():
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        for count in (1, 3, 5):
+            got = MELBOURNE.add_business_days(mel(day.year, day.month, day.day, 20, 15), count)
+            assert got.date() == _reference_deadline(day, count), (day, count)
+        day = date.fromordinal(day.toordinal() + 1)
