@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "charter.core",
     "charter.accounts",
     "charter.customers",
+    "charter.standards",
     "charter.api",
 ]
 

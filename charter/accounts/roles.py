@@ -21,6 +21,8 @@ class RoleSpec:
 
 
 _EVERYONE = (
+    "standards.view_charterversion",
+    "standards.view_servicepromise",
     "accounts.view_team",
     "accounts.view_user",
     "accounts.view_authoritylimit",
@@ -109,6 +111,11 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "customers.erase_customer",
             "customers.add_customertype",
             "customers.change_customertype",
+            "standards.add_charterversion",
+            "standards.change_charterversion",
+            "standards.approve_charterversion",
+            "standards.add_servicepromise",
+            "standards.change_servicepromise",
         ),
     ),
     RoleSpec(
@@ -123,6 +130,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.view_role",
             "core.view_auditentry",
             "core.view_organisation",
+            "standards.view_charterversion",
+            "standards.view_servicepromise",
             *_SEGMENTS_READ,
             "customers.view_customer",
             "customers.view_customerimport",

@@ -1,0 +1,140 @@
+"""The service charter as data: its versions and the promises each version makes.
+
+Every deadline and KPI target elsewhere reads the current approved version's promises through
+``selectors.promise_for`` / ``selectors.deadline_for``: one source of truth for what the
+organisation promised.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved (current)"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class CharterVersion(models.Model):
+    """One version of the organisation's customer service charter."""
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(
+        max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    vision = models.TextField(blank=True)
+    mission = models.TextField(blank=True, help_text="One aim per line.")
+    welcome = models.TextField(
+        blank=True, help_text="The opening words of the public charter page."
+    )
+    summary_of_changes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        permissions = [("approve_charterversion", "Can approve a version of the charter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="approved"),
+                name="one_current_charter_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_at__isnull=False),
+                name="charter_version_approved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Charter version {self.number}"
+
+
+class PromiseEvent(models.TextChoices):
+    """The kinds of event a promise sets a deadline or a target for."""
+
+    COMPLAINT_ACKNOWLEDGE = "complaint_acknowledge", "Acknowledge a complaint"
+    COMPLAINT_RESOLVE = "complaint_resolve", "Resolve a complaint (or give a final response)"
+    CALL_ANSWER = "call_answer", "Answer a telephone call"
+    DELIVERY = "delivery", "Deliver an order"
+    FOLLOW_UP = "follow_up", "Follow up after a resolution"
+    REFUND = "refund", "Process a refund"
+    ENQUIRY_REPLY = "enquiry_reply", "Reply to an enquiry"
+
+
+class PromiseUnit(models.TextChoices):
+    BUSINESS_HOURS = "business_hours", "business hours"
+    BUSINESS_DAYS = "business_days", "business days"
+    CALENDAR_DAYS = "calendar_days", "calendar days"
+    SECONDS = "seconds", "seconds"
+
+
+DEADLINE_UNITS = (PromiseUnit.BUSINESS_HOURS, PromiseUnit.BUSINESS_DAYS, PromiseUnit.CALENDAR_DAYS)
+
+
+class ServicePromise(models.Model):
+    """A measurable promise of one charter version, e.g. "we deliver within 3 business days".
+
+    It applies to all customers, to one customer type, or to one segment; the most specific one
+    that applies to a customer wins. ``percent`` makes it a service level ("80% of calls within
+    20 seconds"); without it every single event must meet the target.
+    """
+
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="promises")
+    event = models.CharField(max_length=32, choices=PromiseEvent.choices)
+    customer_type = models.ForeignKey(
+        "customers.CustomerType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="promises",
+    )
+    segment = models.ForeignKey(
+        "customers.Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.DecimalField(max_digits=8, decimal_places=2)
+    unit = models.CharField(max_length=16, choices=PromiseUnit.choices)
+    percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a service level: the share of events that must meet the target.",
+    )
+    wording = models.CharField(
+        max_length=255, help_text="The promise as customers read it in the charter."
+    )
+    measure = models.CharField(
+        max_length=255, help_text="How it is checked, e.g. from the complaint's logged time."
+    )
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(segment__isnull=True) | Q(customer_type__isnull=True),
+                name="promise_scoped_to_type_or_segment",
+            ),
+            models.CheckConstraint(condition=Q(target__gt=0), name="promise_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.wording
+
+    @property
+    def scope_label(self) -> str:
+        if self.segment_id:
+            return f"Segment: {self.segment}"
+        if self.customer_type_id:
+            return f"Customer type: {self.customer_type}"
+        return "All customers"
