@@ -138,3 +138,24 @@ class ServicePromise(models.Model):
         if self.customer_type_id:
             return f"Customer type: {self.customer_type}"
         return "All customers"
+
+
+class Acknowledgement(models.Model):
+    """A member of staff confirming they have read one version of the charter."""
+
+    version = models.ForeignKey(
+        CharterVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="charter_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="one_acknowledgement_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read charter version {self.version.number}"
