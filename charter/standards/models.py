@@ -159,3 +159,96 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read charter version {self.version.number}"
+
+
+class Policy(models.Model):
+    """A policy and its procedures (complaints, refunds and returns, privacy...), versioned."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "policies"
+        permissions = [("approve_policy", "Can approve a version of a policy")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyVersion(models.Model):
+    """One version of a policy, in the template the organisation uses: purpose, scope,
+    resources, responsibility, legislation, who authorised it, and numbered steps."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    purpose = models.TextField()
+    scope = models.TextField()
+    resources = models.TextField(blank=True)
+    responsibility = models.TextField()
+    legislation = models.TextField(blank=True, help_text="One act per line.")
+    summary_of_changes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["policy", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policy_version_number"),
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(status="approved"),
+                name="one_current_policy_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} (version {self.number})"
+
+    @property
+    def acts(self) -> list[str]:
+        return [line.strip() for line in self.legislation.splitlines() if line.strip()]
+
+
+class ProcedureStep(models.Model):
+    """A numbered step of a procedure. It may name the authority limit it applies (refund 10%
+    up to $25), the role to refer to (injury goes to the customer service manager), or the
+    form to use (the insurance claim form)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="steps")
+    procedure = models.CharField(
+        max_length=120, help_text="Which procedure of the policy, e.g. for officers."
+    )
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    authority_limit = models.ForeignKey(
+        "accounts.AuthorityLimit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refer_to_role = models.ForeignKey(
+        "accounts.Role", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    form_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["procedure", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "procedure", "number"], name="one_step_number_per_procedure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} {self.number}"

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError, NotPermitted
 
-from .models import Acknowledgement, CharterVersion, ServicePromise, VersionStatus
+from .models import (
+    Acknowledgement,
+    CharterVersion,
+    PolicyVersion,
+    ProcedureStep,
+    ServicePromise,
+    VersionStatus,
+)
 
 PROMISE_FIELDS = ("event", "customer_type", "segment", "target", "unit", "percent", "wording")
 
@@ -74,3 +81,52 @@ def charter_acknowledge(*, user, version: CharterVersion) -> Acknowledgement:
         raise Conflict("Only the current charter is acknowledged.")
     acknowledgement, _created = Acknowledgement.objects.get_or_create(version=version, user=user)
     return acknowledgement
+
+
+POLICY_TEXT_FIELDS = ("purpose", "scope", "resources", "responsibility", "legislation")
+STEP_FIELDS = ("procedure", "number", "text", "authority_limit", "refer_to_role", "form_name")
+
+
+@transaction.atomic
+def policy_version_draft(*, actor, policy, summary_of_changes: str = "") -> PolicyVersion:
+    """A new draft of the policy, starting from its current text and steps."""
+    _require(actor, "standards.add_policyversion", "draft a new version of a policy")
+    if policy.versions.filter(status=VersionStatus.DRAFT).exists():
+        raise Conflict(f"A draft of {policy} is already open: finish or approve it first.")
+    current = policy.versions.filter(status=VersionStatus.APPROVED).first()
+    number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = PolicyVersion.objects.create(
+        policy=policy,
+        number=number,
+        summary_of_changes=summary_of_changes,
+        created_by=actor,
+        **{f: getattr(current, f) if current else "" for f in POLICY_TEXT_FIELDS},
+    )
+    if current:
+        ProcedureStep.objects.bulk_create(
+            ProcedureStep(version=draft, **{f: getattr(s, f) for f in STEP_FIELDS})
+            for s in current.steps.all()
+        )
+    return draft
+
+
+@transaction.atomic
+def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
+    """Approve a draft policy: the previous version is superseded in the same transaction."""
+    _require(actor, "standards.approve_policy", "approve policies")
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict(f"Version {version.number} is not a draft; only a draft can be approved.")
+    missing = [f for f in ("purpose", "scope", "responsibility") if not getattr(version, f)]
+    if missing:
+        raise DomainError(f"A policy needs its {', '.join(missing)} before it is approved.")
+    if not version.steps.exists():
+        raise DomainError("A policy needs at least one numbered step before it is approved.")
+    PolicyVersion.objects.filter(policy=version.policy, status=VersionStatus.APPROVED).update(
+        status=VersionStatus.SUPERSEDED
+    )
+    version.status = VersionStatus.APPROVED
+    version.approved_at = timezone.now()
+    version.approved_by = actor
+    version.save(update_fields=["status", "approved_at", "approved_by"])
+    return version

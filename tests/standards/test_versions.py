@@ -72,3 +72,44 @@ def test_acknowledgements_are_per_version(first, manager, make_user):
         services.charter_acknowledge(user=mary, version=draft)
     second = services.charter_version_approve(actor=manager, version=draft)
     assert not second.acknowledgements.filter(user=mary).exists()
+
+
+def test_the_demo_complaints_policy_names_its_limit_role_and_form(demo):
+    from charter.standards.models import Policy
+
+    version = Policy.objects.get(slug="complaints").versions.get(status="approved")
+    assert version.acts == [
+        "Privacy Act 1988 (Cwlth)",
+        "Equal Opportunity Act 2010 (Vic)",
+        "Competition and Consumer Act 2010 (Cwlth)",
+    ]
+    steps = {(s.procedure.split(":")[0], s.number): s for s in version.steps.all()}
+    refund = steps["Managing complaints", 7].authority_limit
+    assert (refund.role.code, refund.percent_of_value, refund.max_amount) == ("cso", 10, 25)
+    assert steps["Managing complaints", 9].refer_to_role.code == "csm"
+    assert steps["Managing complaints", 8].form_name == "Insurance claim form"
+    assert len([s for s in steps if s[0] == "Complex complaints"]) == 4
+
+
+def test_a_policy_version_supersedes_the_old_and_needs_an_approver(demo, make_user):
+    from charter.accounts.models import User
+    from charter.standards.models import Policy
+
+    grace = User.objects.get(username="grace")
+    policy = Policy.objects.get(slug="complaints")
+    draft = services.policy_version_draft(actor=grace, policy=policy, summary_of_changes="Track")
+    assert draft.steps.count() == 14  # copied to edit
+    draft.steps.create(
+        procedure="Managing complaints: customer service officers",
+        number=11,
+        text="Find the customer's order and its delivery promise before answering.",
+    )
+    john = User.objects.get(username="john")
+    with pytest.raises(NotPermitted, match="approve policies"):
+        services.policy_version_approve(actor=john, version=draft)
+    services.policy_version_approve(actor=grace, version=draft)
+    assert list(policy.versions.values_list("number", "status")) == [
+        (2, "approved"),
+        (1, "superseded"),
+    ]
+    assert policy.versions.get(number=1).steps.count() == 14  # the old version stays readable
