@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from charter.accounts import views as accounts_views
 from charter.core import views as core_views
+from charter.standards import views as standards_views
 
 admin.site.site_header = "Charter configuration"
 admin.site.site_title = "Charter"
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("charter.core.urls")),
     path("", include("charter.accounts.urls")),
     path("customers/", include("charter.customers.urls")),
+    path("charter/", standards_views.public_charter, name="public-charter"),
     path("api/v1/", include("charter.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles; only its page allows them.

@@ -64,3 +64,8 @@ def deadline_for(customer, event: str, moment: datetime) -> Deadline:
         business_calendar(), unit=promise.unit, target=promise.target, moment=moment
     )
     return Deadline(promise=promise, due=due)
+
+
+def public_promises(version: CharterVersion) -> list[ServicePromise]:
+    """The promises customers read, in a fixed order, with their scope joined."""
+    return list(version.promises.select_related("customer_type", "segment").order_by("event", "pk"))
