@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import customers, views
+from . import customers, standards, views
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
@@ -10,6 +10,8 @@ router.register("authority-limits", views.AuthorityLimitViewSet, basename="autho
 router.register("approvals", views.ApprovalRequestViewSet, basename="approval")
 router.register("audit-entries", views.AuditEntryViewSet, basename="audit-entry")
 router.register("customers", customers.CustomerViewSet, basename="customer")
+router.register("charter", standards.CharterViewSet, basename="charter-version")
+router.register("promises", standards.PromiseViewSet, basename="promise")
 router.register("segments", customers.SegmentViewSet, basename="segment")
 
 app_name = "api"

@@ -225,6 +225,8 @@ class RootView(APIView):
                 "audit-entries": request.build_absolute_uri("audit-entries/"),
                 "customers": request.build_absolute_uri("customers/"),
                 "segments": request.build_absolute_uri("segments/"),
+                "charter": request.build_absolute_uri("charter/"),
+                "promises": request.build_absolute_uri("promises/"),
             },
             status=status.HTTP_200_OK,
         )
