@@ -302,26 +302,6 @@ def _segment_rows(ctx: Context) -> list[dict]:
 
 
 # --- Import ---------------------------------------------------------------------------------
-IMPORT_COLUMNS = (
-    "reference",
-    "kind",
-    "type",
-    "name",
-    "given_name",
-    "family_name",
-    "email",
-    "phone",
-    "preferred_channel",
-    "customer_since",
-    "annual_value",
-    "balance",
-    "last_activity_on",
-    "account_manager",
-    "consent_service",
-    "consent_surveys",
-    "consent_marketing",
-    "products",
-)
 # column -> what a careless hand puts there; each bad row gets one of these
 FAULTS = (
     ("phone", "0412 34"),
@@ -342,6 +322,7 @@ def import_file(rows: int, *, seed: int = SEED, prefix: str = "N-") -> tuple[byt
     with one bad cell. Returns the file's bytes and how many rows were made bad."""
     from charter.accounts.models import User
     from charter.customers import synthetic
+    from charter.customers.imports import COLUMNS
     from charter.customers.models import CustomerType, HoldingStatus, Offering
 
     rng = random.Random(f"{seed}:import")
@@ -352,7 +333,7 @@ def import_file(rows: int, *, seed: int = SEED, prefix: str = "N-") -> tuple[byt
     yes_no = {True: "yes", False: "no"}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(IMPORT_COLUMNS)
+    writer.writerow(COLUMNS)
     bad = 0
     for number, (customer, extras) in enumerate(
         synthetic.unsaved_customers(n=rows, seed=seed), start=1
@@ -385,7 +366,7 @@ def import_file(rows: int, *, seed: int = SEED, prefix: str = "N-") -> tuple[byt
             column, value = rng.choice(FAULTS)
             row[column] = value
             bad += 1
-        writer.writerow([row[c] for c in IMPORT_COLUMNS])
+        writer.writerow([row[c] for c in COLUMNS])
     return out.getvalue().encode("utf-8"), bad
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import mixins, serializers, viewsets
 
+from charter.standards import selectors
 from charter.standards.models import CharterVersion, ServicePromise
 
 from .permissions import require_perm
@@ -56,9 +57,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [require_perm("standards.view_charterversion")]
 
     def get_queryset(self):
-        return CharterVersion.objects.select_related("approved_by").prefetch_related(
-            "promises__customer_type", "promises__segment"
-        )
+        return selectors.charter_versions()
 
 
 class PromiseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -68,8 +67,5 @@ class PromiseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [require_perm("standards.view_servicepromise")]
 
     def get_queryset(self):
-        promises = ServicePromise.objects.select_related("customer_type", "segment", "version")
-        number = self.request.query_params.get("version")
-        if number and number.isdigit():
-            return promises.filter(version__number=int(number))
-        return promises.filter(version__status="approved")
+        number = self.request.query_params.get("version", "")
+        return selectors.promises(version_number=int(number) if number.isdigit() else None)

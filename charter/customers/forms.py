@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from charter.accounts.models import Team, User
+from charter.accounts.models import Team
 from charter.core.forms import AccessibleForm
 
 from . import rules
@@ -19,22 +19,10 @@ from .models import (
     Offering,
     Segment,
 )
+from .selectors import account_managers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"})
-
-
-def account_managers():
-    """Active staff who may own customers (the permission, not the role name, decides)."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            groups__permissions__codename="manage_accounts",
-            groups__permissions__content_type__app_label="customers",
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 class CustomerFilterForm(forms.Form):

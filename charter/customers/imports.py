@@ -27,7 +27,7 @@ from django.utils import timezone
 from charter.core.errors import DomainError
 from charter.core.tasks import enqueue_on_commit
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import (
     CONSENT_FIELDS,
     OPEN_HOLDING_STATUSES,
@@ -431,9 +431,7 @@ def load_lookups(actor=None) -> Lookups:
     for pk, username, active in user_model.objects.values_list("pk", "username", "is_active"):
         staff.setdefault(username.casefold(), (pk, active))
         staff[username] = (pk, active)
-    managers = user_model.objects.with_perm(
-        "customers.manage_accounts", backend="django.contrib.auth.backends.ModelBackend"
-    ).values_list("pk", flat=True)
+    managers = selectors.account_managers().values_list("pk", flat=True)
     return Lookups(
         types=types,
         type_slugs=tuple(slugs),

@@ -42,6 +42,30 @@ from .models import (
 VIEW_CUSTOMERS = "customers.view_customer"
 
 
+def account_managers() -> QuerySet:
+    """Active staff who may own customers: the permission decides (by role, their own, or as
+    superuser), never the role's name."""
+    from django.contrib.auth import get_user_model
+
+    return (  # with_perm counts active users only
+        get_user_model()
+        .objects.with_perm(
+            "customers.manage_accounts", backend="django.contrib.auth.backends.ModelBackend"
+        )
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def customer_types_overview() -> QuerySet[CustomerType]:
+    """Customer types with how many customers each has, for the types page."""
+    return CustomerType.objects.annotate(customer_count=Count("customers"))
+
+
+def segments_of(customer: Customer) -> QuerySet[Segment]:
+    """The segments a customer is or was in (to record a notice or feedback about one)."""
+    return Segment.objects.filter(memberships__customer=customer).distinct()
+
+
 def can_view_customers(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(VIEW_CUSTOMERS))
 

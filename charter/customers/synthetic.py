@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from charter.core.bulk import insert_rows
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import (
     AccountManagerAssignment,
     Channel,
@@ -432,12 +432,7 @@ def standard_offerings() -> list[Offering]:
 
 def _account_managers() -> list[int]:
     """Active staff who may own customers (by their role, their own permission, or superuser)."""
-    from django.contrib.auth import get_user_model
-
-    managers = get_user_model().objects.with_perm(
-        "customers.manage_accounts", backend="django.contrib.auth.backends.ModelBackend"
-    )
-    return sorted(managers.values_list("pk", flat=True))
+    return sorted(selectors.account_managers().values_list("pk", flat=True))
 
 
 def _last_reference_number() -> int:

@@ -187,9 +187,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _segment_form(form_class, customer: Customer, data=None):
     form = form_class(data, initial={"channel": customer.preferred_channel})
-    form.fields["segment"].queryset = Segment.objects.filter(
-        memberships__customer=customer
-    ).distinct()
+    form.fields["segment"].queryset = selectors.segments_of(customer)
     return form
 
 
@@ -456,10 +454,7 @@ def customer_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("customers.view_customertype", raise_exception=True)
 def customer_types(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
-    types = CustomerType.objects.annotate(customer_count=Count("customers"))
-    return render(request, "customers/types.html", {"types": types})
+    return render(request, "customers/types.html", {"types": selectors.customer_types_overview()})
 
 
 @login_required

@@ -69,3 +69,18 @@ def deadline_for(customer, event: str, moment: datetime) -> Deadline:
 def public_promises(version: CharterVersion) -> list[ServicePromise]:
     """The promises customers read, in a fixed order, with their scope joined."""
     return list(version.promises.select_related("customer_type", "segment").order_by("event", "pk"))
+
+
+def charter_versions():
+    """Every version, newest first, with its promises and their scope joined."""
+    return CharterVersion.objects.select_related("approved_by").prefetch_related(
+        "promises__customer_type", "promises__segment"
+    )
+
+
+def promises(*, version_number: int | None = None):
+    """The current charter's promises, or a given version's."""
+    found = ServicePromise.objects.select_related("customer_type", "segment", "version")
+    if version_number is not None:
+        return found.filter(version__number=version_number)
+    return found.filter(version__status=VersionStatus.APPROVED)

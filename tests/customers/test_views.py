@@ -300,3 +300,41 @@ def test_a_group_of_customers_is_given_to_one_account_manager(
     other.refresh_from_db()
     assert other.account_manager is None
     assert all(m.manager_assignments.get().reason == "Mining portfolio" for m in miners)
+
+
+def test_managers_edit_customer_types_and_officers_only_read_them(client, officer, manager, types):
+    client.force_login(officer)
+    page = client.get(reverse("customers:types")).content.decode()
+    assert "Mining equipment supplier" in page and "New type" not in page
+    assert client.post(reverse("customers:type-new"), {"name": "Farm"}).status_code == 403
+    client.force_login(manager)
+    response = client.post(
+        reverse("customers:type-new"), {"name": "Farm supplier", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    duplicate = client.post(reverse("customers:type-new"), {"name": "farm supplier"})
+    assert "already a customer type called" in duplicate.content.decode()
+
+
+def test_an_offer_is_taken_up_on_the_customer_page(client, officer, manager, yore, offerings):
+    holding = services.holding_add(
+        actor=manager, customer=yore, offering=offerings["insurance"], status="offered"
+    )
+    client.force_login(officer)
+    url = reverse("customers:holding-end", args=[yore.pk, holding.pk])
+    client.post(url, {"status": "held"})
+    holding.refresh_from_db()
+    assert holding.status == "held" and holding.ended_on is None
+    response = client.post(url, {"status": "stolen"}, follow=True)
+    assert "taken up, declined or closed" in response.content.decode()
+
+
+def test_an_address_with_a_bad_postcode_is_explained_not_saved(client, officer, yore):
+    client.force_login(officer)
+    url = reverse("customers:address-new", args=[yore.pk])
+    form = {"kind": "street", "line1": "1 Hay St", "locality": "Perth", "state": "WA"}
+    response = client.post(url, {**form, "postcode": "60"})
+    assert "is not an Australian postcode" in response.content.decode()
+    assert not yore.addresses.exists()
+    assert client.post(url, {**form, "postcode": "6000"}).status_code == 302
+    assert yore.addresses.get().postcode == "6000"
