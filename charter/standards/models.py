@@ -31,6 +31,11 @@ class CharterVersion(models.Model):
     welcome = models.TextField(
         blank=True, help_text="The opening words of the public charter page."
     )
+    external_dispute_body = models.TextField(
+        blank=True,
+        help_text="Where customers may take a complaint we have not resolved (name and how to "
+        "reach it); a final response names it.",
+    )
     summary_of_changes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -70,6 +75,10 @@ class PromiseEvent(models.TextChoices):
     FOLLOW_UP = "follow_up", "Follow up after a resolution"
     REFUND = "refund", "Process a refund"
     ENQUIRY_REPLY = "enquiry_reply", "Reply to an enquiry"
+    COMPLAINT_QUICK_RESOLUTION = (
+        "complaint_quick_resolution",
+        "Resolve a complaint without a written response (unless the customer asks for one)",
+    )
 
 
 class PromiseUnit(models.TextChoices):
@@ -101,6 +110,11 @@ class ServicePromise(models.Model):
     )
     segment = models.ForeignKey(
         "customers.Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="Only for complaints on this topic (e.g. hardship); blank for every topic.",
     )
     target = models.DecimalField(max_digits=8, decimal_places=2)
     unit = models.CharField(max_length=16, choices=PromiseUnit.choices)
@@ -134,31 +148,78 @@ class ServicePromise(models.Model):
     @property
     def scope_label(self) -> str:
         if self.segment_id:
-            return f"Segment: {self.segment}"
-        if self.customer_type_id:
-            return f"Customer type: {self.customer_type}"
-        return "All customers"
+            label = f"Segment: {self.segment}"
+        elif self.customer_type_id:
+            label = f"Customer type: {self.customer_type}"
+        else:
+            label = "All customers"
+        return f"{label}; topic: {self.topic}" if self.topic else label
+
+    @property
+    def target_label(self) -> str:
+        target = f"{self.target.normalize():f}"
+        if self.percent is not None:
+            return f"{self.percent.normalize():f}% within {target} {self.get_unit_display()}"
+        return f"{target} {self.get_unit_display()}"
 
 
-class Acknowledgement(models.Model):
-    """A member of staff confirming they have read one version of the charter."""
+class CustomerNeed(models.Model):
+    """What one internal or external customer type needs from us, and what to tell them how:
+    part of a charter version, so it is revised with it."""
 
-    version = models.ForeignKey(
-        CharterVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="needs")
+    customer_type = models.ForeignKey(
+        "customers.CustomerType", on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="charter_acknowledgements"
+    needs = models.TextField(help_text="One need per line.")
+    communication = models.TextField(
+        blank=True, help_text="What content suits them and on which channels."
     )
-    acknowledged_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-acknowledged_at"]
+        ordering = ["customer_type__internal", "customer_type__name"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "user"], name="one_acknowledgement_each")
+            models.UniqueConstraint(
+                fields=["version", "customer_type"], name="one_needs_entry_per_customer_type"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} read charter version {self.version.number}"
+        return f"Needs of {self.customer_type}"
+
+    @property
+    def need_lines(self) -> list[str]:
+        return [line.strip() for line in self.needs.splitlines() if line.strip()]
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    TELEPHONE = "telephone", "Telephone"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    VIDEO = "video", "Video conference"
+    WEB_FORM = "web_form", "Web form"
+    LETTER = "letter", "Letter"
+    SOCIAL = "social", "Social media"
+
+
+class ChannelOffer(models.Model):
+    """A channel the charter offers customers, its hours, and what it is best used for."""
+
+    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="channels")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    hours = models.CharField(max_length=120, help_text="e.g. Monday to Friday, 8:30 to 5:00.")
+    suited_to = models.TextField(
+        blank=True, help_text="What content and which customers this channel suits."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "channel"], name="one_offer_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.hours}"
 
 
 class Policy(models.Model):
@@ -166,6 +227,12 @@ class Policy(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200, unique=True)
+    teams = models.ManyToManyField(
+        "accounts.Team",
+        blank=True,
+        related_name="+",
+        help_text="The teams who must read and acknowledge it; none means all staff.",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -252,3 +319,46 @@ class ProcedureStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure} {self.number}"
+
+
+class Acknowledgement(models.Model):
+    """A member of staff confirming they have read one version of the charter or of a policy.
+    Acknowledgements are per version: a new version is read again."""
+
+    charter_version = models.ForeignKey(
+        CharterVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+    )
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charter_version", "user"], name="one_acknowledgement_each"
+            ),
+            models.UniqueConstraint(
+                fields=["policy_version", "user"], name="one_policy_acknowledgement_each"
+            ),
+            models.CheckConstraint(
+                condition=Q(charter_version__isnull=True, policy_version__isnull=False)
+                | Q(charter_version__isnull=False, policy_version__isnull=True),
+                name="acknowledges_one_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.charter_version or self.policy_version}"

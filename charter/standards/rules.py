@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -18,7 +20,11 @@ def specificity(promise) -> int:
     return 0
 
 
-def applicable(promise, *, customer_type_id: int | None, segment_ids: set[int]) -> bool:
+def applicable(
+    promise, *, customer_type_id: int | None, segment_ids: set[int], topic: str = ""
+) -> bool:
+    if promise.topic and promise.topic != topic:
+        return False
     if promise.segment_id:
         return promise.segment_id in segment_ids
     if promise.customer_type_id:
@@ -26,17 +32,20 @@ def applicable(promise, *, customer_type_id: int | None, segment_ids: set[int]) 
     return True
 
 
-def most_specific(promises: Iterable, *, customer_type_id: int | None, segment_ids: set[int]):
-    """The promise that applies, or None. Among several segments' promises the strictest
-    (shortest target) wins: the customer was promised at least that."""
+def most_specific(
+    promises: Iterable, *, customer_type_id: int | None, segment_ids: set[int], topic: str = ""
+):
+    """The promise that applies, or None. A promise for the complaint's topic (hardship) beats
+    a general one; then segment over customer type over all customers. Among several segments'
+    promises the strictest (shortest target) wins: the customer was promised at least that."""
     candidates = [
         p
         for p in promises
-        if applicable(p, customer_type_id=customer_type_id, segment_ids=segment_ids)
+        if applicable(p, customer_type_id=customer_type_id, segment_ids=segment_ids, topic=topic)
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda p: (specificity(p), -p.target, -p.pk))
+    return max(candidates, key=lambda p: (bool(p.topic), specificity(p), -p.target, -p.pk))
 
 
 def deadline(calendar: BusinessCalendar, *, unit: str, target: Decimal, moment: datetime):
@@ -48,3 +57,75 @@ def deadline(calendar: BusinessCalendar, *, unit: str, target: Decimal, moment: 
     if unit == "calendar_days":
         return calendar.add_calendar_days(moment, int(target))
     raise ValueError(f"A promise in {unit} is a service level, not a deadline.")
+
+
+# Comparing two versions side by side. Versions are given as plain data (see
+# ``selectors.charter_snapshot``): text fields, and items (promises, steps...) keyed by what
+# identifies them across versions, so the comparison needs no database.
+
+
+@dataclass(frozen=True)
+class TextChange:
+    label: str
+    old: str
+    new: str
+    # [(kind, text)] with kind "same", "removed" or "added": words, so a reader sees the edit.
+    words: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    section: str
+    key: str
+    kind: str  # "added", "removed" or "changed"
+    old: dict | None
+    new: dict | None
+    changed_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    texts: list[TextChange]
+    items: list[ItemChange]
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.texts and not self.items
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The words of ``old`` and ``new`` marked same, removed or added (line breaks kept)."""
+    a, b = old.replace("\n", " \n ").split(" "), new.replace("\n", " \n ").split(" ")
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("removed", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("added", " ".join(b[j1:j2])))
+    return [(kind, text.replace(" \n ", "\n")) for kind, text in out if text]
+
+
+def compare(old: dict, new: dict) -> Comparison:
+    """What changed from ``old`` to ``new``. Each is ``{"texts": {label: str},
+    "sections": {section: {key: {field: value}}}}``."""
+    texts = []
+    for label in dict.fromkeys([*old["texts"], *new["texts"]]):
+        before, after = old["texts"].get(label, ""), new["texts"].get(label, "")
+        if before != after:
+            texts.append(TextChange(label, before, after, word_diff(before, after)))
+    items = []
+    for section in dict.fromkeys([*old["sections"], *new["sections"]]):
+        before, after = old["sections"].get(section, {}), new["sections"].get(section, {})
+        for key in dict.fromkeys([*before, *after]):
+            if key not in after:
+                items.append(ItemChange(section, key, "removed", before[key], None))
+            elif key not in before:
+                items.append(ItemChange(section, key, "added", None, after[key]))
+            elif before[key] != after[key]:
+                fields = tuple(f for f in after[key] if before[key].get(f) != after[key][f])
+                items.append(ItemChange(section, key, "changed", before[key], after[key], fields))
+    return Comparison(texts=texts, items=items)

@@ -6,11 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from charter.core.errors import DomainError
 from charter.core.selectors import business_calendar
 
 from . import rules
-from .models import CharterVersion, PromiseEvent, ServicePromise, VersionStatus
+from .models import (
+    Acknowledgement,
+    CharterVersion,
+    Policy,
+    PolicyVersion,
+    PromiseEvent,
+    ServicePromise,
+    VersionStatus,
+)
 
 
 class NoPromise(DomainError):
@@ -22,9 +32,10 @@ def current_version() -> CharterVersion | None:
     return CharterVersion.objects.filter(status=VersionStatus.APPROVED).first()
 
 
-def promise_for(customer, event: str) -> ServicePromise:
-    """The current charter's promise for ``event`` that applies to ``customer``: a segment's
-    over a customer type's over everyone's."""
+def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
+    """The current charter's promise for ``event`` that applies to ``customer``: one for the
+    complaint's ``topic`` (e.g. hardship) first, then a segment's over a customer type's over
+    everyone's."""
     version = current_version()
     if version is None:
         raise NoPromise("There is no approved charter yet, so nothing has been promised.")
@@ -39,7 +50,10 @@ def promise_for(customer, event: str) -> ServicePromise:
         )
     )
     chosen = rules.most_specific(
-        promises, customer_type_id=customer.customer_type_id, segment_ids=segment_ids
+        promises,
+        customer_type_id=customer.customer_type_id,
+        segment_ids=segment_ids,
+        topic=topic,
     )
     if chosen is None:
         label = PromiseEvent(event).label.lower() if event in PromiseEvent.values else event
@@ -56,10 +70,10 @@ class Deadline:
     due: datetime
 
 
-def deadline_for(customer, event: str, moment: datetime) -> Deadline:
+def deadline_for(customer, event: str, moment: datetime, *, topic: str = "") -> Deadline:
     """Which promise applies and when it falls due, counted from ``moment`` on the
     organisation's business calendar."""
-    promise = promise_for(customer, event)
+    promise = promise_for(customer, event, topic=topic)
     due = rules.deadline(
         business_calendar(), unit=promise.unit, target=promise.target, moment=moment
     )
@@ -72,10 +86,232 @@ def public_promises(version: CharterVersion) -> list[ServicePromise]:
 
 
 def charter_versions():
-    """Every version, newest first, with its promises and their scope joined."""
-    return CharterVersion.objects.select_related("approved_by").prefetch_related(
-        "promises__customer_type", "promises__segment"
+    """Every version, newest first, with its promises, needs and channels joined."""
+    return CharterVersion.objects.select_related("approved_by", "created_by").prefetch_related(
+        "promises__customer_type", "promises__segment", "needs__customer_type", "channels"
     )
+
+
+def charter_version(number: int) -> CharterVersion | None:
+    return charter_versions().filter(number=number).first()
+
+
+def draft_version() -> CharterVersion | None:
+    return CharterVersion.objects.filter(status=VersionStatus.DRAFT).first()
+
+
+def policies():
+    """Every policy with its versions (newest first) and the teams it binds, in 3 queries."""
+    from django.db.models import Prefetch
+
+    return Policy.objects.prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=PolicyVersion.objects.select_related("approved_by").order_by("-number"),
+        ),
+        "teams",
+    )
+
+
+def policy_version(policy: Policy, number: int) -> PolicyVersion | None:
+    return (
+        PolicyVersion.objects.filter(policy=policy, number=number)
+        .select_related("policy", "approved_by", "created_by")
+        .prefetch_related("steps__authority_limit__role", "steps__refer_to_role")
+        .first()
+    )
+
+
+def current_policy_versions():
+    return PolicyVersion.objects.filter(status=VersionStatus.APPROVED).select_related("policy")
+
+
+# --- Who must read what --------------------------------------------------------------------
+
+
+def staff_bound_by(version):
+    """The active staff a version binds: everyone for the charter; for a policy, the members
+    of its teams (all staff when it names none)."""
+    from charter.accounts.models import User
+
+    staff = User.objects.filter(is_active=True).select_related("team")
+    if isinstance(version, PolicyVersion):
+        team_ids = list(version.policy.teams.values_list("pk", flat=True))
+        if team_ids:
+            staff = staff.filter(team_id__in=team_ids)
+    return staff.order_by("first_name", "last_name", "username")
+
+
+def _current_documents():
+    """The current charter and every policy's current version, with the teams each binds."""
+    documents = []
+    charter = current_version()
+    if charter:
+        documents.append((charter, None))
+    versions = current_policy_versions().prefetch_related("policy__teams")
+    for version in versions.order_by("policy__title"):
+        documents.append((version, {t.pk for t in version.policy.teams.all()} or None))
+    return documents
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A current document a member of staff has not acknowledged yet."""
+
+    version: object
+
+    @property
+    def title(self) -> str:
+        if isinstance(self.version, CharterVersion):
+            return f"Customer service charter, version {self.version.number}"
+        return f"{self.version.policy.title}, version {self.version.number}"
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        if isinstance(self.version, CharterVersion):
+            return reverse("standards:charter-version", args=[self.version.number])
+        return reverse(
+            "standards:policy-version", args=[self.version.policy.slug, self.version.number]
+        )
+
+
+def outstanding_for(user) -> list[Outstanding]:
+    """What ``user`` still has to read and acknowledge, in a fixed number of queries."""
+    documents = _current_documents()
+    done = Acknowledgement.objects.filter(user=user)
+    charter_done = set(done.values_list("charter_version_id", flat=True))
+    policy_done = set(done.values_list("policy_version_id", flat=True))
+    result = []
+    for version, teams in documents:
+        if teams is not None and user.team_id not in teams:
+            continue
+        acknowledged = charter_done if isinstance(version, CharterVersion) else policy_done
+        if version.pk not in acknowledged:
+            result.append(Outstanding(version))
+    return result
+
+
+@dataclass
+class TeamAcknowledgements:
+    team: object
+    done: list
+    missing: list
+
+    @property
+    def total(self) -> int:
+        return len(self.done) + len(self.missing)
+
+
+@dataclass
+class DocumentAcknowledgements:
+    document: Outstanding
+    teams: list[TeamAcknowledgements]
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(t.missing) for t in self.teams)
+
+    @property
+    def total(self) -> int:
+        return sum(t.total for t in self.teams)
+
+
+def acknowledgement_report(*, teams=None) -> list[DocumentAcknowledgements]:
+    """For each current document, per team: who has acknowledged it and who has not.
+    ``teams`` narrows it to some teams (a manager's own). Five queries whatever the size."""
+    from charter.accounts.models import User
+
+    documents = _current_documents()
+    staff = list(
+        User.objects.filter(is_active=True)
+        .select_related("team")
+        .order_by("team__name", "first_name", "last_name", "username")
+    )
+    if teams is not None:
+        wanted = {t.pk for t in teams}
+        staff = [u for u in staff if u.team_id in wanted]
+    acknowledged = set(
+        Acknowledgement.objects.filter(
+            Q(charter_version__status=VersionStatus.APPROVED)
+            | Q(policy_version__status=VersionStatus.APPROVED)
+        ).values_list("charter_version_id", "policy_version_id", "user_id")
+    )
+    report = []
+    for version, bound_teams in documents:
+        key = (version.pk, None) if isinstance(version, CharterVersion) else (None, version.pk)
+        per_team: dict = {}
+        for person in staff:
+            if bound_teams is not None and person.team_id not in bound_teams:
+                continue
+            entry = per_team.setdefault(person.team_id, TeamAcknowledgements(person.team, [], []))
+            (entry.done if (*key, person.pk) in acknowledged else entry.missing).append(person)
+        report.append(DocumentAcknowledgements(Outstanding(version), list(per_team.values())))
+    return report
+
+
+# --- Comparing versions ---------------------------------------------------------------------
+
+
+def _scope_key(promise) -> str:
+    return f"{promise.get_event_display()} ({promise.scope_label})"
+
+
+def charter_snapshot(version: CharterVersion) -> dict:
+    """A version as plain data for ``rules.compare``: promises keyed by event and scope, needs
+    by customer type, channels by channel. ``version`` should come from ``charter_versions``."""
+    return {
+        "texts": {
+            "Vision": version.vision,
+            "Mission": version.mission,
+            "Welcome": version.welcome,
+            "External dispute body": version.external_dispute_body,
+        },
+        "sections": {
+            "Promises": {
+                _scope_key(p): {
+                    "Target": p.target_label,
+                    "Wording": p.wording,
+                    "Measure": p.measure,
+                }
+                for p in version.promises.all()
+            },
+            "Customer needs": {
+                str(n.customer_type): {"Needs": n.needs, "Communication": n.communication}
+                for n in version.needs.all()
+            },
+            "Channels": {
+                c.get_channel_display(): {"Hours": c.hours, "Suited to": c.suited_to}
+                for c in version.channels.all()
+            },
+        },
+    }
+
+
+def policy_snapshot(version: PolicyVersion) -> dict:
+    """A policy version as plain data: its template fields and steps keyed by procedure and
+    number. ``version`` should come from ``policy_version``."""
+    return {
+        "texts": {
+            "Purpose": version.purpose,
+            "Scope": version.scope,
+            "Resources": version.resources,
+            "Responsibility": version.responsibility,
+            "Legislation": version.legislation,
+        },
+        "sections": {
+            "Steps": {
+                f"{s.procedure}, step {s.number}": {
+                    "Text": s.text,
+                    "Authority limit": str(s.authority_limit or ""),
+                    "Refer to": str(s.refer_to_role or ""),
+                    "Form": s.form_name,
+                }
+                for s in version.steps.all()
+            }
+        },
+    }
 
 
 def promises(*, version_number: int | None = None):

@@ -1,4 +1,8 @@
-"""Every write about the charter: drafting a version, approving it, acknowledging it."""
+"""Every write about the charter and the policies: drafting a version, editing the draft,
+approving it (which tells the staff it binds) and acknowledging it.
+
+Only a draft can be edited: an approved version is what staff acknowledged and what deadlines
+were computed from, so it never changes; a change is a new version."""
 
 from __future__ import annotations
 
@@ -7,17 +11,37 @@ from django.db.models import Max
 from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.tasks import enqueue_on_commit
 
+from . import tasks
 from .models import (
+    DEADLINE_UNITS,
     Acknowledgement,
+    ChannelOffer,
     CharterVersion,
+    CustomerNeed,
+    Policy,
     PolicyVersion,
     ProcedureStep,
+    PromiseUnit,
     ServicePromise,
     VersionStatus,
 )
 
-PROMISE_FIELDS = ("event", "customer_type", "segment", "target", "unit", "percent", "wording")
+PROMISE_FIELDS = (
+    "event",
+    "customer_type",
+    "segment",
+    "topic",
+    "target",
+    "unit",
+    "percent",
+    "wording",
+    "measure",
+)
+CHARTER_TEXT_FIELDS = ("vision", "mission", "welcome", "external_dispute_body")
+NEED_FIELDS = ("customer_type", "needs", "communication")
+CHANNEL_FIELDS = ("channel", "hours", "suited_to")
 
 
 def _require(actor, permission: str, doing: str) -> None:
@@ -35,22 +59,159 @@ def charter_version_draft(*, actor, summary_of_changes: str = "") -> CharterVers
     number = (CharterVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = CharterVersion.objects.create(
         number=number,
-        vision=current.vision if current else "",
-        mission=current.mission if current else "",
-        welcome=current.welcome if current else "",
         summary_of_changes=summary_of_changes,
         created_by=actor,
+        **{f: getattr(current, f) if current else "" for f in CHARTER_TEXT_FIELDS},
     )
     if current:
-        ServicePromise.objects.bulk_create(
-            ServicePromise(
-                version=draft,
-                measure=p.measure,
-                **{f: getattr(p, f) for f in PROMISE_FIELDS},
+        for model, fields, related in (
+            (ServicePromise, PROMISE_FIELDS, current.promises),
+            (CustomerNeed, NEED_FIELDS, current.needs),
+            (ChannelOffer, CHANNEL_FIELDS, current.channels),
+        ):
+            model.objects.bulk_create(
+                model(version=draft, **{f: getattr(item, f) for f in fields})
+                for item in related.all()
             )
-            for p in current.promises.all()
-        )
     return draft
+
+
+def _editable(version, what: str = "charter") -> None:
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict(
+            f"Version {version.number} is {version.get_status_display().lower()}: only a draft "
+            f"can be changed. Start a new draft of the {what} to change it."
+        )
+
+
+@transaction.atomic
+def charter_version_update(*, actor, version: CharterVersion, **fields) -> CharterVersion:
+    """Change a draft's vision, mission, welcome, dispute body or summary of changes."""
+    _require(actor, "standards.change_charterversion", "edit the charter")
+    _editable(version)
+    allowed = {*CHARTER_TEXT_FIELDS, "summary_of_changes"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(version, name, (value or "").strip())
+    version.save(update_fields=[*fields])
+    return version
+
+
+def _check_promise(fields: dict) -> None:
+    if fields.get("customer_type") and fields.get("segment"):
+        raise DomainError(
+            "A promise applies to everyone, to one customer type or to one segment, not both.",
+            field="segment",
+        )
+    target = fields.get("target")
+    if target is None or target <= 0:
+        raise DomainError("The target must be more than zero.", field="target")
+    unit, percent = fields.get("unit"), fields.get("percent")
+    if unit == PromiseUnit.SECONDS and percent is None:
+        raise DomainError(
+            "A promise in seconds is a service level: say what share of events must meet it "
+            "(e.g. 80%).",
+            field="percent",
+        )
+    if percent is not None and not (0 < percent <= 100):
+        raise DomainError("The share must be between 0 and 100%.", field="percent")
+    if unit in DEADLINE_UNITS and unit != PromiseUnit.BUSINESS_HOURS and target != int(target):
+        raise DomainError("Days are counted whole: use a whole number of days.", field="target")
+    if not (fields.get("wording") or "").strip():
+        raise DomainError("Say the promise as customers will read it.", field="wording")
+    if not (fields.get("measure") or "").strip():
+        raise DomainError(
+            "Say how the promise is checked, e.g. from the order's placed time to delivery.",
+            field="measure",
+        )
+
+
+@transaction.atomic
+def promise_save(
+    *, actor, version: CharterVersion, promise: ServicePromise | None = None, **fields
+) -> ServicePromise:
+    """Add a promise to a draft, or change one of its promises."""
+    _require(
+        actor,
+        "standards.change_servicepromise" if promise else "standards.add_servicepromise",
+        "change the charter's promises",
+    )
+    _editable(version)
+    if promise is not None and promise.version_id != version.pk:
+        raise DomainError("That promise belongs to another version.")
+    values = {f: fields.get(f, getattr(promise, f) if promise else None) for f in PROMISE_FIELDS}
+    values["topic"] = (values["topic"] or "").strip()
+    values["measure"] = (values["measure"] or "").strip()
+    _check_promise(values)
+    promise = promise or ServicePromise(version=version)
+    for name, value in values.items():
+        setattr(promise, name, value)
+    promise.save()
+    return promise
+
+
+@transaction.atomic
+def promise_remove(*, actor, promise: ServicePromise) -> None:
+    _require(actor, "standards.delete_servicepromise", "remove the charter's promises")
+    _editable(promise.version)
+    promise.delete()
+
+
+@transaction.atomic
+def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = None, **fields):
+    """Record what a customer type needs and how to talk to them, in a draft."""
+    _require(actor, "standards.change_charterversion", "edit the charter")
+    _editable(version)
+    values = {f: fields.get(f, getattr(need, f) if need else None) for f in NEED_FIELDS}
+    if values["customer_type"] is None:
+        raise DomainError("Choose the customer type.", field="customer_type")
+    if not (values["needs"] or "").strip():
+        raise DomainError("List at least one need, one per line.", field="needs")
+    clash = version.needs.filter(customer_type=values["customer_type"])
+    if need is not None:
+        clash = clash.exclude(pk=need.pk)
+    if clash.exists():
+        raise DomainError(
+            f"This version already describes {values['customer_type']}: edit that entry.",
+            field="customer_type",
+        )
+    need = need or CustomerNeed(version=version)
+    for name, value in values.items():
+        setattr(need, name, value.strip() if isinstance(value, str) else value)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None = None, **fields):
+    """Offer a channel (with its hours and what it suits) in a draft, or change one."""
+    _require(actor, "standards.change_charterversion", "edit the charter")
+    _editable(version)
+    values = {f: fields.get(f, getattr(offer, f) if offer else None) for f in CHANNEL_FIELDS}
+    if not values["channel"]:
+        raise DomainError("Choose the channel.", field="channel")
+    if not (values["hours"] or "").strip():
+        raise DomainError("Say when the channel is open, e.g. weekdays 9 to 5.", field="hours")
+    clash = version.channels.filter(channel=values["channel"])
+    if offer is not None:
+        clash = clash.exclude(pk=offer.pk)
+    if clash.exists():
+        raise DomainError("This channel is already offered: edit that entry.", field="channel")
+    offer = offer or ChannelOffer(version=version)
+    for name, value in values.items():
+        setattr(offer, name, value.strip() if isinstance(value, str) else value)
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def charter_part_remove(*, actor, part: CustomerNeed | ChannelOffer) -> None:
+    """Remove a customer type's needs or a channel from a draft."""
+    _require(actor, "standards.change_charterversion", "edit the charter")
+    _editable(part.version)
+    part.delete()
 
 
 @transaction.atomic
@@ -71,6 +232,7 @@ def charter_version_approve(*, actor, version: CharterVersion) -> CharterVersion
     version.approved_at = now
     version.approved_by = actor
     version.save(update_fields=["status", "approved_at", "approved_by"])
+    enqueue_on_commit(tasks.notify_new_version, "charter", version.pk)
     return version
 
 
@@ -79,8 +241,56 @@ def charter_acknowledge(*, user, version: CharterVersion) -> Acknowledgement:
     """The member of staff has read this version (acknowledgements are per version)."""
     if version.status != VersionStatus.APPROVED:
         raise Conflict("Only the current charter is acknowledged.")
-    acknowledgement, _created = Acknowledgement.objects.get_or_create(version=version, user=user)
+    acknowledgement, _created = Acknowledgement.objects.get_or_create(
+        charter_version=version, user=user
+    )
     return acknowledgement
+
+
+@transaction.atomic
+def policy_acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
+    """The member of staff has read this version of the policy."""
+    if version.status != VersionStatus.APPROVED:
+        raise Conflict("Only a policy's current version is acknowledged.")
+    acknowledgement, _created = Acknowledgement.objects.get_or_create(
+        policy_version=version, user=user
+    )
+    return acknowledgement
+
+
+@transaction.atomic
+def policy_create(*, actor, title: str, slug: str, teams=()) -> Policy:
+    """A new policy, with no version yet: draft its first version next."""
+    _require(actor, "standards.add_policy", "create policies")
+    title, slug = (title or "").strip(), (slug or "").strip()
+    if not title:
+        raise DomainError("Give the policy a title.", field="title")
+    if not slug:
+        raise DomainError("Give the policy a short name for its address.", field="slug")
+    if Policy.objects.filter(title__iexact=title).exists():
+        raise DomainError("A policy with this title already exists.", field="title")
+    if Policy.objects.filter(slug=slug).exists():
+        raise DomainError("A policy already uses this short name.", field="slug")
+    policy = Policy.objects.create(title=title, slug=slug)
+    policy.teams.set(teams)
+    return policy
+
+
+@transaction.atomic
+def policy_update(*, actor, policy: Policy, title: str | None = None, teams=None) -> Policy:
+    """Rename a policy or change the teams it binds (its content changes by versions)."""
+    _require(actor, "standards.change_policy", "change policies")
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise DomainError("Give the policy a title.", field="title")
+        if Policy.objects.filter(title__iexact=title).exclude(pk=policy.pk).exists():
+            raise DomainError("A policy with this title already exists.", field="title")
+        policy.title = title
+        policy.save(update_fields=["title"])
+    if teams is not None:
+        policy.teams.set(teams)
+    return policy
 
 
 POLICY_TEXT_FIELDS = ("purpose", "scope", "resources", "responsibility", "legislation")
@@ -129,4 +339,60 @@ def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
     version.approved_at = timezone.now()
     version.approved_by = actor
     version.save(update_fields=["status", "approved_at", "approved_by"])
+    enqueue_on_commit(tasks.notify_new_version, "policy", version.pk)
     return version
+
+
+@transaction.atomic
+def policy_version_update(*, actor, version: PolicyVersion, **fields) -> PolicyVersion:
+    """Change a draft policy's template fields."""
+    _require(actor, "standards.change_policyversion", "edit policies")
+    _editable(version, "policy")
+    allowed = {*POLICY_TEXT_FIELDS, "summary_of_changes"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(version, name, (value or "").strip())
+    version.save(update_fields=[*fields])
+    return version
+
+
+@transaction.atomic
+def step_save(
+    *, actor, version: PolicyVersion, step: ProcedureStep | None = None, **fields
+) -> ProcedureStep:
+    """Add a numbered step to a draft policy, or change one. A step's number is unique within
+    its procedure."""
+    _require(actor, "standards.change_policyversion", "edit policies")
+    _editable(version, "policy")
+    values = {f: fields.get(f, getattr(step, f) if step else None) for f in STEP_FIELDS}
+    values["procedure"] = (values["procedure"] or "").strip()
+    values["text"] = (values["text"] or "").strip()
+    values["form_name"] = (values["form_name"] or "").strip()
+    if not values["procedure"]:
+        raise DomainError("Say which procedure the step belongs to.", field="procedure")
+    if not values["number"] or values["number"] < 1:
+        raise DomainError("Steps are numbered from 1.", field="number")
+    if not values["text"]:
+        raise DomainError("Say what to do in this step.", field="text")
+    clash = version.steps.filter(procedure=values["procedure"], number=values["number"])
+    if step is not None:
+        clash = clash.exclude(pk=step.pk)
+    if clash.exists():
+        raise DomainError(
+            f"{values['procedure']} already has a step {values['number']}: renumber one.",
+            field="number",
+        )
+    step = step or ProcedureStep(version=version)
+    for name, value in values.items():
+        setattr(step, name, value)
+    step.save()
+    return step
+
+
+@transaction.atomic
+def step_remove(*, actor, step: ProcedureStep) -> None:
+    _require(actor, "standards.change_policyversion", "edit policies")
+    _editable(step.version, "policy")
+    step.delete()

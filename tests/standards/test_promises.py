@@ -90,9 +90,10 @@ def test_the_deadline_counts_business_days_on_the_organisations_calendar(
 
 
 class _Promise:
-    def __init__(self, pk, target, segment_id=None, customer_type_id=None):
+    def __init__(self, pk, target, segment_id=None, customer_type_id=None, topic=""):
         self.pk, self.target = pk, Decimal(target)
         self.segment_id, self.customer_type_id = segment_id, customer_type_id
+        self.topic = topic
 
 
 def test_among_two_segments_the_strictest_promise_wins():
@@ -107,3 +108,21 @@ def test_among_two_segments_the_strictest_promise_wins():
     assert rules.most_specific(promises, customer_type_id=7, segment_ids=set()).pk == 4
     assert rules.most_specific(promises, customer_type_id=8, segment_ids=set()).pk == 1
     assert rules.most_specific(promises[1:2], customer_type_id=8, segment_ids=set()) is None
+
+
+def test_a_promise_for_the_complaints_topic_beats_the_general_one():
+    """The bank answers hardship complaints in 21 days, others in 30."""
+    general = _Promise(1, 30)
+    hardship = _Promise(2, 21, topic="hardship")
+    key_accounts = _Promise(3, 25, segment_id=10)
+    promises = [general, hardship, key_accounts]
+    assert rules.most_specific(promises, customer_type_id=None, segment_ids=set()) is general
+    assert (
+        rules.most_specific(promises, customer_type_id=None, segment_ids=set(), topic="hardship")
+        is hardship
+    )
+    # A topic promise never applies to another topic: the segment's promise wins there.
+    assert (
+        rules.most_specific(promises, customer_type_id=None, segment_ids={10}, topic="fees")
+        is key_accounts
+    )
