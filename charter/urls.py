@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("charter.accounts.urls")),
     path("customers/", include("charter.customers.urls")),
     path("charter/", standards_views.public_charter, name="public-charter"),
+    path("standards/", include("charter.standards.urls")),
     path("api/v1/", include("charter.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles; only its page allows them.

@@ -165,6 +165,7 @@ def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = Non
     _require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     values = {f: fields.get(f, getattr(need, f) if need else None) for f in NEED_FIELDS}
+    values["communication"] = values["communication"] or ""
     if values["customer_type"] is None:
         raise DomainError("Choose the customer type.", field="customer_type")
     if not (values["needs"] or "").strip():
@@ -190,6 +191,7 @@ def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None =
     _require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     values = {f: fields.get(f, getattr(offer, f) if offer else None) for f in CHANNEL_FIELDS}
+    values["suited_to"] = values["suited_to"] or ""
     if not values["channel"]:
         raise DomainError("Choose the channel.", field="channel")
     if not (values["hours"] or "").strip():
