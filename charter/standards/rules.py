@@ -81,6 +81,8 @@ class ItemChange:
     old: dict | None
     new: dict | None
     changed_fields: tuple[str, ...] = ()
+    # For a changed item: each field's words marked as in ``TextChange.words``.
+    words: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,11 @@ def compare(old: dict, new: dict) -> Comparison:
             elif key not in before:
                 items.append(ItemChange(section, key, "added", None, after[key]))
             elif before[key] != after[key]:
-                fields = tuple(f for f in after[key] if before[key].get(f) != after[key][f])
-                items.append(ItemChange(section, key, "changed", before[key], after[key], fields))
+                old_item, new_item = before[key], after[key]
+                fields = tuple(f for f in new_item if old_item.get(f) != new_item[f])
+                words = {
+                    f: word_diff(str(old_item.get(f) or ""), str(new_item[f] or ""))
+                    for f in new_item
+                }
+                items.append(ItemChange(section, key, "changed", old_item, new_item, fields, words))
     return Comparison(texts=texts, items=items)

@@ -96,6 +96,11 @@ def charter_version(number: int) -> CharterVersion | None:
     return charter_versions().filter(number=number).first()
 
 
+def charter_version_list() -> list[CharterVersion]:
+    """Every version's number and status, newest first (for moving between versions)."""
+    return list(CharterVersion.objects.only("number", "status").order_by("-number"))
+
+
 def draft_version() -> CharterVersion | None:
     return CharterVersion.objects.filter(status=VersionStatus.DRAFT).first()
 

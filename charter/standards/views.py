@@ -106,7 +106,7 @@ def _charter_version(number: int):
 @permission_required(VIEW_CHARTER, raise_exception=True)
 def charter_version(request: HttpRequest, number: int) -> HttpResponse:
     version = _charter_version(number)
-    versions = list(selectors.charter_versions().only("number", "status"))
+    versions = selectors.charter_version_list()
     return render(
         request,
         "standards/charter_version.html",
