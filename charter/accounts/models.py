@@ -160,6 +160,14 @@ class AuthorityLimit(models.Model):
     def __str__(self) -> str:
         return f"{self.role}: {self.get_action_display()}"
 
+    @property
+    def described(self) -> str:
+        """E.g. "Customer service officer: Refund up to 10% of the item's value, at most $25"."""
+        from .rules import describe_limit
+        from .selectors import _as_rule
+
+        return f"{self}, {describe_limit(_as_rule(self))}"
+
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "Waiting for approval"

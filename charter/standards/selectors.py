@@ -127,6 +127,15 @@ def policy_version(policy: Policy, number: int) -> PolicyVersion | None:
     )
 
 
+def procedures(version: PolicyVersion) -> list[tuple[str, list]]:
+    """The version's steps grouped by procedure, procedures in the order they were written
+    (the officers' procedure before the manager's), steps by number. Uses prefetched steps."""
+    groups: dict[str, list] = {}
+    for step in sorted(version.steps.all(), key=lambda s: s.pk):
+        groups.setdefault(step.procedure, []).append(step)
+    return [(name, sorted(steps, key=lambda s: s.number)) for name, steps in groups.items()]
+
+
 def current_policy_versions():
     return PolicyVersion.objects.filter(status=VersionStatus.APPROVED).select_related("policy")
 

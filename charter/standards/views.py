@@ -421,6 +421,7 @@ def policy_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
         {
             "policy": policy,
             "version": version,
+            "procedures": selectors.procedures(version),
             "versions": versions,
             "acknowledged": version.acknowledgements.filter(user=request.user).first(),
             "previous": next((v for v in versions if v.number < version.number), None),
