@@ -13,6 +13,11 @@ PAGES = [
     "/audit/",
     "/api/docs/",
     "/customers/types/",
+    "/charter/",
+    "/standards/",
+    "/standards/charter/1/",
+    "/standards/charter/compare/?a=1&b=1",
+    "/standards/policies/complaints/1/",
 ]
 # Customers and their segments are for those who serve customers, not the administrator.
 CUSTOMER_PAGES = [
@@ -24,6 +29,8 @@ CUSTOMER_PAGES = [
     "/customers/segments/{key_accounts}/",
     "/customers/segments/new/",
     "/customers/import/",
+    "/standards/acknowledgements/",
+    "/standards/policies/new/",
 ]
 
 
