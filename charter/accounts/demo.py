@@ -1,7 +1,9 @@
-"""Innovative Widgets' staff, teams and authority limits.
+"""The demo organisations' staff, teams and authority limits.
 
-Staff come from the seed's call data: supervisor John; officers Mia, Nitin (left in October),
-Jonas, and Taya and Mary (both new in October); plus the other roles of the design.
+Innovative Widgets' staff come from the seed's call data: supervisor John; officers Mia, Nitin
+(left in October), Jonas, and Taya and Mary (both new in October); plus the other roles of the
+design. The bank demo keeps the same usernames and roles (so the README's logins work in both),
+with the bank's own job titles, addresses and teams.
 """
 
 from __future__ import annotations
@@ -193,14 +195,59 @@ LIMITS = {
 }
 
 
+# The bank's customer service function, as the banking organisational chart draws it: the same
+# functions, with technical and product support per banking product.
+BANK_TEAMS = [
+    ("Customer service", None, "Takes enquiries and complaints in branches, by phone and online."),
+    ("Account management", None, "Relationship managers for business and community customers."),
+    (
+        "Technical and product support",
+        None,
+        "Specialists per product: savings, online banking, lending, investment and insurance.",
+    ),
+    ("Customer incentives and rewards", None, "Runs the loyalty programme and staff incentives."),
+    ("After-sales service", None, "Service once an account is open: incidents and disputes."),
+    ("Incident management", "After-sales service", "Fixes problems that need action."),
+    (
+        "Returns and warranty",
+        "After-sales service",
+        "Card disputes, chargebacks and fee reversals.",
+    ),
+    ("Marketing", None, "Customer research, surveys and feedback summaries."),
+]
+# Job titles that differ at the bank (the rest are shared).
+BANK_TITLES = {
+    "alex": "Business banking relationship manager",
+    "ravi": "Card disputes officer",
+    "sofia": "Customer insights analyst",
+    "priya": "Internal auditor",
+}
+BANK_NOTES = {
+    (RoleCode.CUSTOMER_SERVICE_OFFICER, A.REFUND): "Complaints procedure step 6: fees and "
+    "charges refunded on the officer's own authority, 10% up to $25.",
+    (RoleCode.CUSTOMER_SERVICE_MANAGER, A.REFER_OUTSIDE): "The manager handles complaints that "
+    "go to the Australian Financial Complaints Authority.",
+}
+# The bank reuses Innovative Widgets' limits, with notes that point at its own procedures.
+BANK_LIMITS = {
+    role: {
+        action: (allowed, percent, cap, BANK_NOTES.get((role, action), ""))
+        for action, (allowed, percent, cap, _note) in actions.items()
+    }
+    for role, actions in LIMITS.items()
+}
+DOMAINS = {"widgets": "innovative-widgets.example", "bank": "southerncrossbank.example"}
+
+
 def _password_for(ctx) -> str:
     return ctx.password or secrets.token_urlsafe(9)
 
 
 def seed(ctx) -> None:
+    bank = ctx.organisation == "bank"
     services.roles_sync()
     teams = {}
-    for name, parent, purpose in TEAMS:
+    for name, parent, purpose in BANK_TEAMS if bank else TEAMS:
         teams[name] = services.team_ensure(name=name, parent=teams.get(parent), purpose=purpose)
 
     new_logins = []
@@ -208,11 +255,13 @@ def seed(ctx) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             password = _password_for(ctx)
+            if bank:
+                title = BANK_TITLES.get(username, title)
             user = services.user_create(
                 username=username,
                 first_name=first,
                 last_name=last,
-                email=f"{username}@innovative-widgets.example",
+                email=f"{username}@{DOMAINS[ctx.organisation]}",
                 password=password,
                 team=teams.get(team),
                 roles=[role],
@@ -231,27 +280,39 @@ def seed(ctx) -> None:
         customer_service.lead = User.objects.get(username="john")
         customer_service.save(update_fields=["lead"])
 
-    authority_limits_seed(actor=User.objects.get(username="omar"))
+    authority_limits_seed(
+        actor=User.objects.get(username="omar"), limits=BANK_LIMITS if bank else LIMITS
+    )
     ctx.created["staff"] = {u.username: u for u in User.objects.all()}
     if new_logins:
         _print_logins(ctx, new_logins)
 
 
+def logins_file(organisation: str):
+    """Where a demo's logins are kept: the bank's beside Innovative Widgets', never over them
+    (``make run ORG=bank`` prints this one)."""
+    path = settings.CHARTER_DEMO_LOGINS_FILE
+    if organisation == "widgets":
+        return path
+    return path.with_name(f"{path.stem}-{organisation}{path.suffix}")
+
+
 def _print_logins(ctx, logins) -> None:
-    lines = ["Demo logins (username / password / role):"]
+    name = ctx.created["organisation"].name if "organisation" in ctx.created else "the demo"
+    lines = [f"Demo logins for {name} (username / password / role):"]
     for username, password, role, left in logins:
         note = "  (left in October: sign-in disabled)" if left else ""
         lines.append(f"  {username:<8} {password:<14} {role}{note}")
     text = "\n".join(lines)
     ctx.say(text)
-    path = settings.CHARTER_DEMO_LOGINS_FILE
+    path = logins_file(ctx.organisation)
     path.write_text(text + "\n")
     path.chmod(0o600)
 
 
-def authority_limits_seed(*, actor: User) -> None:
-    """Give each role the Innovative Widgets limits it does not have yet."""
-    for code, actions in LIMITS.items():
+def authority_limits_seed(*, actor: User, limits: dict = LIMITS) -> None:
+    """Give each role the demo's limits (Innovative Widgets' unless told) it does not have yet."""
+    for code, actions in limits.items():
         role = Role.objects.get(code=code)
         existing = set(role.authority_limits.values_list("action", flat=True))
         for action, (allowed, percent, cap, note) in actions.items():

@@ -1,5 +1,9 @@
-"""Innovative Widgets' customers: Yore Mine Co. (the state's largest mining equipment supplier),
-smaller Australian businesses, members of the public, and the teams inside the organisation.
+"""The demo organisations' customers.
+
+Innovative Widgets: Yore Mine Co. (the state's largest mining equipment supplier), smaller
+Australian businesses, members of the public, and the teams inside the organisation.
+Southern Cross Community Bank (``seed_demo --organisation bank``): personal banking customers,
+small businesses, a community club, and its own branch, lending and board teams.
 
 ``seed_demo --customers N`` adds N synthetic customers on top (for benchmarks).
 """
@@ -223,22 +227,239 @@ SEGMENTS = [
 ]
 
 
+BANK_TYPES = [
+    (
+        "Personal banking",
+        False,
+        "People with everyday, savings, home loan and card accounts, in branches and online.",
+    ),
+    (
+        "Small business",
+        False,
+        "Sole traders and small companies: business accounts, loans and payment terminals.",
+    ),
+    (
+        "Community organisation",
+        False,
+        "Clubs, charities and associations banking with us, often run by volunteers.",
+    ),
+    ("Branch network", True, "Our branches: need products, procedures and answers quickly."),
+    ("Lending operations", True, "Assess and manage loans: need complete applications."),
+    ("The board", True, "Needs reports on complaints, outcomes and systemic issues."),
+]
+
+BANK_OFFERINGS = [
+    ("everyday-account", "Everyday account", "product", "transactions"),
+    ("savings", "Savings account", "product", "deposits"),
+    ("online-banking", "Online banking", "service", "digital"),
+    ("term-deposit", "Term deposit", "product", "deposits"),
+    ("home-loan", "Home loan", "product", "lending"),
+    ("credit-card", "Credit card", "product", "lending"),
+    ("business-account", "Business transaction account", "product", "transactions"),
+    ("business-loan", "Business loan", "product", "lending"),
+    ("merchant-terminal", "Payment terminal (merchant facility)", "service", "transactions"),
+    ("home-insurance", "Home insurance", "product", "insurance"),
+]
+
+
+def _bank_customers(today: date) -> list[dict]:
+    return [
+        {
+            "reference": "SCB-0001",
+            "kind": "person",
+            "type": "Personal banking",
+            "given_name": "Aisha",
+            "family_name": "Rahman",
+            "email": "aisha.rahman@example.net",
+            "phone": "0412 555 211",
+            "preferred_channel": "email",
+            "customer_since": date(2016, 5, 9),
+            "annual_value": D("3400"),
+            "balance": D("18250"),
+            "last_activity_on": today - timedelta(days=2),
+            "surveys": True,
+            "address": ("14 Church Street", "Parramatta", "NSW", "2150"),
+            "holds": ["everyday-account", "savings", "online-banking", "home-loan"],
+        },
+        {
+            "reference": "SCB-0002",
+            "kind": "person",
+            "type": "Personal banking",
+            "given_name": "Bill",
+            "family_name": "Thornton",
+            "email": "",
+            "phone": "02 6882 4410",
+            "preferred_channel": "letter",
+            "customer_since": date(1994, 8, 1),
+            "annual_value": D("650"),
+            "balance": D("312000"),
+            "last_activity_on": today - timedelta(days=45),
+            "address": ("9 Talbragar Street", "Dubbo", "NSW", "2830"),
+            "holds": ["everyday-account", "term-deposit"],
+        },
+        {
+            "reference": "SCB-0003",
+            "kind": "person",
+            "type": "Personal banking",
+            "given_name": "Lena",
+            "family_name": "Kowalski",
+            "email": "lena.k@example.net",
+            "phone": "0423 555 312",
+            "preferred_channel": "telephone",
+            "customer_since": date(2019, 2, 18),
+            "annual_value": D("2900"),
+            "balance": D("1240"),
+            "last_activity_on": today - timedelta(days=6),
+            "address": ("22 Crown Street", "Wollongong", "NSW", "2500"),
+            "holds": ["everyday-account", "home-loan", "credit-card"],
+        },
+        {
+            "reference": "SCB-0004",
+            "kind": "organisation",
+            "type": "Small business",
+            "name": "Harbourside Plumbing Pty Ltd",
+            "email": "accounts@harbourside-plumbing.example",
+            "phone": "02 4926 3300",
+            "preferred_channel": "telephone",
+            "customer_since": date(2012, 10, 2),
+            "annual_value": D("8200"),
+            "balance": D("46500"),
+            "last_activity_on": today - timedelta(days=1),
+            "manager": "alex",
+            "manager_reason": "Business banking",
+            "contacts": [
+                ("Jo Petrakis", "Director", "jo@harbourside-plumbing.example", "0431 555 404", True)
+            ],
+            "address": ("5 Hunter Street", "Newcastle", "NSW", "2300"),
+            "holds": ["business-account", "business-loan", "merchant-terminal", "online-banking"],
+        },
+        {
+            "reference": "SCB-0005",
+            "kind": "organisation",
+            "type": "Small business",
+            "name": "Blue Mountains Bakehouse",
+            "email": "hello@bmbakehouse.example",
+            "phone": "02 4782 1150",
+            "preferred_channel": "video",
+            "customer_since": date(2023, 3, 27),
+            "annual_value": D("2100"),
+            "balance": D("9800"),
+            "last_activity_on": today - timedelta(days=12),
+            "manager": "alex",
+            "manager_reason": "Business banking",
+            "contacts": [("Priti Das", "Owner", "priti@bmbakehouse.example", "", True)],
+            "address": ("88 Katoomba Street", "Katoomba", "NSW", "2780"),
+            "holds": ["business-account", "merchant-terminal"],
+        },
+        {
+            "reference": "SCB-0006",
+            "kind": "organisation",
+            "type": "Community organisation",
+            "name": "Riverina Junior Football Club Inc.",
+            "email": "treasurer@riverinajfc.example",
+            "phone": "",
+            "preferred_channel": "email",
+            "customer_since": date(2008, 2, 11),
+            "annual_value": D("150"),
+            "balance": D("12400"),
+            "last_activity_on": today - timedelta(days=390),
+            "contacts": [("Greg Moore", "Treasurer", "treasurer@riverinajfc.example", "", True)],
+            "address": ("Bolton Park, Fitzmaurice Street", "Wagga Wagga", "NSW", "2650"),
+            "holds": ["business-account", "savings"],
+        },
+        {
+            "reference": "SCB-INT-BRANCH",
+            "kind": "organisation",
+            "type": "Branch network",
+            "name": "Branch network",
+            "email": "branches@southerncrossbank.example",
+            "preferred_channel": "face_to_face",
+            "customer_since": date(1988, 7, 1),
+            "holds": [],
+        },
+        {
+            "reference": "SCB-INT-LENDING",
+            "kind": "organisation",
+            "type": "Lending operations",
+            "name": "Lending operations",
+            "email": "lending@southerncrossbank.example",
+            "preferred_channel": "email",
+            "customer_since": date(1988, 7, 1),
+            "holds": [],
+        },
+        {
+            "reference": "SCB-INT-BOARD",
+            "kind": "organisation",
+            "type": "The board",
+            "name": "The board of Southern Cross Community Bank",
+            "email": "board@southerncrossbank.example",
+            "preferred_channel": "email",
+            "customer_since": date(1988, 7, 1),
+            "holds": [],
+        },
+    ]
+
+
+BANK_SEGMENTS = [
+    (
+        "Business banking",
+        "Small businesses and community organisations: a named relationship manager.",
+        [
+            {"attribute": "kind", "operator": "in", "value": ["organisation"]},
+            {"attribute": "internal", "operator": "is", "value": False},
+        ],
+        [],
+        10,
+    ),
+    (
+        "Long-standing members",
+        "Customers for twenty years or more.",
+        [
+            {"attribute": "tenure_years", "operator": "gte", "value": 20},
+            {"attribute": "internal", "operator": "is", "value": False},
+        ],
+        [],
+        20,
+    ),
+]
+
+
 def seed(ctx) -> None:
-    today = timezone.localdate()
+    if ctx.organisation == "bank":
+        _seed(
+            ctx,
+            type_specs=BANK_TYPES,
+            offering_specs=BANK_OFFERINGS,
+            customer_specs=_bank_customers(timezone.localdate()),
+            segment_specs=BANK_SEGMENTS,
+            made_message="Created {made} Southern Cross Community Bank customers.",
+        )
+    else:
+        _seed(
+            ctx,
+            type_specs=TYPES,
+            offering_specs=OFFERINGS,
+            customer_specs=_customers(timezone.localdate()),
+            segment_specs=SEGMENTS,
+            made_message="Created {made} Innovative Widgets customers, including Yore Mine Co.",
+        )
+
+
+def _seed(ctx, *, type_specs, offering_specs, customer_specs, segment_specs, made_message):
     types = {}
-    for name, internal, description in TYPES:
+    for name, internal, description in type_specs:
         existing = CustomerType.objects.filter(name=name).first()
         types[name] = existing or services.customer_type_save(
             actor=None, name=name, internal=internal, description=description
         )
     offerings = {}
-    for code, name, kind, category in OFFERINGS:
+    for code, name, kind, category in offering_specs:
         offerings[code], _ = Offering.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "category": category}
         )
 
     made = 0
-    for spec in _customers(today):
+    for spec in customer_specs:
         if Customer.objects.filter(reference=spec["reference"]).exists():
             continue
         made += 1
@@ -286,12 +507,15 @@ def seed(ctx) -> None:
         manager = User.objects.filter(username=spec.get("manager", "")).first()
         if manager:
             services.account_manager_assign(
-                actor=None, customers=[customer], manager=manager, reason="Key account"
+                actor=None,
+                customers=[customer],
+                manager=manager,
+                reason=spec.get("manager_reason", "Key account"),
             )
     if made:
-        ctx.say(f"Created {made} Innovative Widgets customers, including Yore Mine Co.")
+        ctx.say(made_message.format(made=made))
 
-    for name, description, conditions, offer_codes, position in SEGMENTS:
+    for name, description, conditions, offer_codes, position in segment_specs:
         if Segment.objects.filter(name=name).exists():
             continue
         segment = services.segment_save(

@@ -4,7 +4,7 @@ Innovative Widgets' charter version 1: its vision, mission and promises (the thr
 guarantee is the one Mary defended to Yore Mine's buyer), what each of its customer types needs,
 the channels it offers, and where a customer can take a complaint we have not resolved; and its
 five policies in the organisation's template: complaints, customer research, recordkeeping,
-refunds and returns, and privacy.
+refunds and returns, and privacy. The bank's are in ``demo_bank.py``.
 """
 
 from __future__ import annotations
@@ -524,6 +524,11 @@ def _measure(unit: str, starts: str) -> str:
 
 
 def seed(ctx) -> None:
+    if ctx.organisation == "bank":
+        from .demo_bank import seed_bank
+
+        seed_bank(ctx)
+        return
     for spec in POLICIES:
         if seed_policy(ctx, spec):
             ctx.say(f"Approved the policy: {spec['title']}.")

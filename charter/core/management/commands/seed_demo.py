@@ -1,7 +1,11 @@
-"""Load the demo organisation. Each app adds its part in a ``demo.py`` module with ``seed(ctx)``.
+"""Load a demo organisation. Each app adds its part in a ``demo.py`` module with ``seed(ctx)``,
+which looks at ``ctx.organisation`` to know which demo it is building.
 
 Apps are seeded in INSTALLED_APPS order (the design's domain map), so a higher app's demo can
 rely on a lower one's. Running it twice changes nothing.
+
+Charter serves one organisation per database: ``--organisation bank`` loads the second demo
+(a bank) and is meant for a database of its own (``make run ORG=bank``).
 """
 
 from __future__ import annotations
@@ -11,19 +15,23 @@ import os
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from charter.core.demo import ORGANISATIONS, WIDGETS
 from charter.core.management.base import AuditedCommand
 
 
 @dataclass
 class DemoContext:
-    """What every app's ``seed`` receives: output, options, and what earlier apps created."""
+    """What every app's ``seed`` receives: output, options, which demo organisation is being
+    built (``widgets`` or ``bank``), and what earlier apps created."""
 
     stdout: object
     style: object
     password: str | None
     options: dict
+    organisation: str = WIDGETS
     created: dict = field(default_factory=dict)
 
     def say(self, message: str) -> None:
@@ -31,9 +39,19 @@ class DemoContext:
 
 
 class Command(AuditedCommand):
-    help = "Create the demo organisation (Innovative Widgets) with its staff and data."
+    help = (
+        "Create a demo organisation with its staff and data: Innovative Widgets (the default) "
+        "or, with --organisation bank, Southern Cross Community Bank."
+    )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--organisation",
+            choices=sorted(ORGANISATIONS),
+            default=WIDGETS,
+            help="Which demo organisation to load (default: widgets). Charter serves one "
+            "organisation per database, so give each its own DATABASE_URL.",
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -50,14 +68,24 @@ class Command(AuditedCommand):
     def handle(self, *args, **options):
         from charter.core.models import Organisation
 
-        if options["if_empty"] and Organisation.objects.exists():
+        key = options["organisation"]
+        existing = Organisation.objects.order_by("pk").first()
+        if options["if_empty"] and existing is not None:
             self.stdout.write("Demo organisation already loaded.")
             return
+        wanted = ORGANISATIONS[key]["name"]
+        if existing is not None and existing.name != wanted:
+            raise CommandError(
+                f"This database already serves {existing.name}, and Charter serves one "
+                f"organisation per database. Load {wanted} into a database of its own: set "
+                "DATABASE_URL (`make run ORG=bank` keeps the bank in var/bank.sqlite3)."
+            )
         ctx = DemoContext(
             stdout=self.stdout,
             style=self.style,
             password=os.environ.get("DEMO_PASSWORD") or None,
             options=options,
+            organisation=key,
         )
         for config in apps.get_app_configs():
             if not config.name.startswith("charter."):
@@ -70,4 +98,4 @@ class Command(AuditedCommand):
                 continue
             with transaction.atomic():
                 module.seed(ctx)
-        self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation {wanted} ready."))
