@@ -4,6 +4,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
+# Which demo organisation `make run` and `make demo` serve. Charter serves one organisation per
+# database, so ORG=bank (Southern Cross Community Bank) has a database of its own,
+# BANK_DATABASE_URL; the default, ORG=widgets (Innovative Widgets), uses DATABASE_URL as ever.
+ORG ?= widgets
+BANK_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bank.sqlite3
+ifeq ($(ORG),bank)
+DEMO_LOGINS := var/demo-logins-bank.txt
+run demo migrate worker: export DATABASE_URL = $(BANK_DATABASE_URL)
+else
+DEMO_LOGINS := var/demo-logins.txt
+endif
 
 .PHONY: run test lint bench install install-test clean migrate demo worker browsers
 
@@ -27,13 +38,13 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --organisation $(ORG)
 
-# Serves the demo with its worker and scheduler; Ctrl-C stops all three.
+# Serves the demo with its worker and scheduler; Ctrl-C stops all three. ORG=bank serves the bank.
 run: migrate
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --if-empty
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
 	@echo ""
-	@cat var/demo-logins.txt 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
+	@cat $(DEMO_LOGINS) 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
 	@echo ""
 	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
 	@trap 'kill 0' INT TERM EXIT; \
