@@ -12,6 +12,8 @@ router.register("audit-entries", views.AuditEntryViewSet, basename="audit-entry"
 router.register("customers", customers.CustomerViewSet, basename="customer")
 router.register("charter", standards.CharterViewSet, basename="charter-version")
 router.register("promises", standards.PromiseViewSet, basename="promise")
+router.register("policies", standards.PolicyViewSet, basename="policy")
+router.register("acknowledgements", standards.AcknowledgementViewSet, basename="acknowledgement")
 router.register("segments", customers.SegmentViewSet, basename="segment")
 
 app_name = "api"
