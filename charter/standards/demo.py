@@ -191,8 +191,8 @@ COMPLAINTS = {
          "the faulty item in our quality department.", None),
         (OFFICERS, "Once you have the details, ask how the customer would like it resolved.",
          None),
-        (OFFICERS, "Replacing a product is not within an officer's own authority: ask for "
-         "approval.", ("limit", "cso", "replace")),
+        (OFFICERS, "Replacing a faulty or wrongly delivered product is within every officer's "
+         "authority: arrange it and record it.", ("limit", "cso", "replace")),
         (OFFICERS, "Use your judgement to refund up to 10% more of the faulty product's value, "
          "at most $25.", ("limit", "cso", "refund")),
         (OFFICERS, "Damage to other property is insured: help the customer fill in the claim "
