@@ -161,12 +161,17 @@ class AuthorityLimit(models.Model):
         return f"{self.role}: {self.get_action_display()}"
 
     @property
-    def described(self) -> str:
-        """E.g. "Customer service officer: Refund up to 10% of the item's value, at most $25"."""
+    def description(self) -> str:
+        """E.g. "up to 10% of the item's value, at most $25.00", as /me/ and approvals say."""
         from .rules import describe_limit
-        from .selectors import _as_rule
+        from .selectors import as_rule
 
-        return f"{self}, {describe_limit(_as_rule(self))}"
+        return describe_limit(as_rule(self))
+
+    @property
+    def described(self) -> str:
+        """E.g. "Customer service officer: Refund, up to 10% of the item's value, at most $25"."""
+        return f"{self}, {self.description}"
 
 
 class ApprovalStatus(models.TextChoices):

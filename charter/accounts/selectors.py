@@ -10,7 +10,7 @@ from . import rules
 from .models import ApprovalRequest, ApprovalStatus, AuthorityLimit, Role, Team, User
 
 
-def _as_rule(limit: AuthorityLimit) -> rules.Limit:
+def as_rule(limit: AuthorityLimit) -> rules.Limit:
     return rules.Limit(
         role=limit.role.code,
         role_label=limit.role.get_code_display(),
@@ -30,14 +30,14 @@ def limits_for_user(user: User, *, action: str | None = None) -> list[rules.Limi
     limits = AuthorityLimit.objects.filter(role__group__user=user).select_related("role")
     if action:
         limits = limits.filter(action=action)
-    return [_as_rule(limit) for limit in limits]
+    return [as_rule(limit) for limit in limits]
 
 
 def all_limits(*, action: str | None = None) -> list[rules.Limit]:
     limits = AuthorityLimit.objects.select_related("role")
     if action:
         limits = limits.filter(action=action)
-    return [_as_rule(limit) for limit in limits]
+    return [as_rule(limit) for limit in limits]
 
 
 def approver_limits(*, action: str) -> list[rules.Limit]:
@@ -47,7 +47,7 @@ def approver_limits(*, action: str) -> list[rules.Limit]:
         role__group__permissions__codename="decide_approvalrequest",
         role__group__permissions__content_type__app_label="accounts",
     ).select_related("role")
-    return [_as_rule(limit) for limit in limits]
+    return [as_rule(limit) for limit in limits]
 
 
 def authority_check(

@@ -6,7 +6,6 @@ becomes a 4xx with its message through ``charter.api.exceptions``. The permissio
 ask for the same permission as the service, only sooner: before the body is read.
 """
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -15,8 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from charter.accounts import rules as authority_rules
-from charter.accounts import selectors as accounts_selectors
 from charter.accounts.models import AuthorityLimit, Role, Team
 from charter.core.errors import NotFound
 from charter.customers.models import CustomerType, Segment
@@ -439,9 +436,8 @@ class StepLimitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_description(self, limit: AuthorityLimit) -> str:
-        # The same words as /me/ and the approvals: accounts' own conversion to a rule's Limit
-        # (private there for now) and its one description of a limit.
-        return authority_rules.describe_limit(accounts_selectors._as_rule(limit))
+        # The same words as /me/ and the approvals.
+        return limit.description
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -584,10 +580,7 @@ class PolicyViewSet(
     }
 
     def get_queryset(self):
-        # The selector joins versions and teams; the steps (and what each names) are joined
-        # here too, so the list reads in the same number of queries however long it is.
-        steps = ProcedureStep.objects.select_related("authority_limit__role", "refer_to_role")
-        return selectors.policies().prefetch_related(Prefetch("versions__steps", queryset=steps))
+        return selectors.policies(with_steps=True)
 
     def _policy(self, slug) -> Policy:
         return get_object_or_404(Policy.objects.all(), slug=slug)
