@@ -20,6 +20,7 @@ from charter.customers.models import CustomerType, Segment
 from charter.standards import rules, selectors, services
 from charter.standards.models import (
     Acknowledgement,
+    Channel,
     ChannelOffer,
     CharterVersion,
     CustomerNeed,
@@ -82,6 +83,8 @@ class CompareQuery(serializers.Serializer):
 
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 STEP_ID = OpenApiParameter("step_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+NEED_ID = OpenApiParameter("need_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+OFFER_ID = OpenApiParameter("offer_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 VERSION_PATH = r"versions/(?P<number>[0-9]{1,9})"
 
 
@@ -251,6 +254,36 @@ class CharterTextSerializer(RefuseUnknownFields, serializers.Serializer):
     summary_of_changes = serializers.CharField(required=False, allow_blank=True)
 
 
+class NeedWriteSerializer(RefuseUnknownFields, serializers.Serializer):
+    """What a customer type (by slug) needs, in a draft; the service checks the rest (one
+    entry per customer type, at least one need)."""
+
+    customer_type = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=CustomerType.objects.all(),
+        error_messages={"does_not_exist": "There is no customer type '{value}'."},
+    )
+    needs = serializers.CharField(help_text="One need per line.")
+    communication = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="What content suits them and on which channels.",
+    )
+
+
+class ChannelWriteSerializer(RefuseUnknownFields, serializers.Serializer):
+    """A channel a draft offers; the service checks the rest (each channel offered once, its
+    hours given)."""
+
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    hours = serializers.CharField(max_length=120, help_text="e.g. Monday to Friday, 8:30 to 5:00.")
+    suited_to = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="What content and which customers this channel suits.",
+    )
+
+
 class CharterViewSet(
     ActionPermissions,
     mixins.ListModelMixin,
@@ -258,8 +291,8 @@ class CharterViewSet(
     viewsets.GenericViewSet,
 ):
     """Every version of the charter, newest first, with its promises, needs and channels.
-    A manager drafts the next version, edits the draft and approves it; staff acknowledge the
-    current one."""
+    A manager drafts the next version, edits the draft (its texts, its customers' needs and
+    its channels) and approves it; staff acknowledge the current one."""
 
     serializer_class = CharterVersionSerializer
     lookup_value_regex = r"[0-9]{1,18}"
@@ -268,10 +301,19 @@ class CharterViewSet(
         "create": "standards.add_charterversion",
         "partial_update": "standards.change_charterversion",
         "approve": "standards.approve_charterversion",
+        "need_create": "standards.change_charterversion",
+        "need_update": "standards.change_charterversion",
+        "need_destroy": "standards.change_charterversion",
+        "channel_create": "standards.change_charterversion",
+        "channel_update": "standards.change_charterversion",
+        "channel_destroy": "standards.change_charterversion",
     }
 
     def get_queryset(self):
         return selectors.charter_versions()
+
+    def _version(self, pk) -> CharterVersion:
+        return get_object_or_404(CharterVersion.objects.all(), pk=pk)
 
     def _render(self, version: CharterVersion, **kwargs) -> Response:
         return Response(
@@ -289,7 +331,7 @@ class CharterViewSet(
     @extend_schema(request=CharterTextSerializer, responses=CharterVersionSerializer)
     def partial_update(self, request, pk=None):
         """Change a draft's texts (an approved version never changes: 409)."""
-        version = get_object_or_404(CharterVersion.objects.all(), pk=pk)
+        version = self._version(pk)
         body = CharterTextSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         services.charter_version_update(actor=request.user, version=version, **body.validated_data)
@@ -300,7 +342,7 @@ class CharterViewSet(
     def approve(self, request, pk=None):
         """Approve the draft: it becomes the current charter and the previous one is
         superseded."""
-        version = get_object_or_404(CharterVersion.objects.all(), pk=pk)
+        version = self._version(pk)
         services.charter_version_approve(actor=request.user, version=version)
         return self._render(version)
 
@@ -308,9 +350,93 @@ class CharterViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """I have read this version (only the current one is acknowledged)."""
-        version = get_object_or_404(CharterVersion.objects.all(), pk=pk)
+        version = self._version(pk)
         acknowledgement = services.charter_acknowledge(user=request.user, version=version)
         return Response(AcknowledgementSerializer(acknowledgement).data)
+
+    # A draft's customer needs and channels: ``{id}/needs/`` and ``{id}/channels/``. Only a
+    # draft changes (409 otherwise); the service says what is wrong with the rest (400).
+    @extend_schema(request=NeedWriteSerializer, responses={201: CustomerNeedSerializer})
+    @action(detail=True, methods=["post"], url_path="needs", url_name="needs")
+    def need_create(self, request, pk=None):
+        """Describe what another customer type needs, in a draft."""
+        version = self._version(pk)
+        body = NeedWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        need = services.need_save(actor=request.user, version=version, **body.validated_data)
+        return Response(CustomerNeedSerializer(need).data, status=status.HTTP_201_CREATED)
+
+    def _need(self, version: CharterVersion, need_id) -> CustomerNeed:
+        return get_object_or_404(version.needs.select_related("customer_type"), pk=need_id)
+
+    @extend_schema(
+        parameters=[NEED_ID], request=NeedWriteSerializer, responses=CustomerNeedSerializer
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"needs/(?P<need_id>[0-9]{1,18})",
+        url_name="need",
+    )
+    def need_update(self, request, pk=None, need_id=None):
+        """Change what a customer type needs, in a draft; send only what changes."""
+        version = self._version(pk)
+        need = self._need(version, need_id)
+        body = NeedWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        need = services.need_save(
+            actor=request.user, version=version, need=need, **body.validated_data
+        )
+        return Response(CustomerNeedSerializer(need).data)
+
+    @extend_schema(parameters=[NEED_ID], request=None, responses={204: None})
+    @need_update.mapping.delete
+    def need_destroy(self, request, pk=None, need_id=None):
+        """Remove a customer type's needs from a draft."""
+        version = self._version(pk)
+        services.charter_part_remove(actor=request.user, part=self._need(version, need_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ChannelWriteSerializer, responses={201: ChannelOfferSerializer})
+    @action(detail=True, methods=["post"], url_path="channels", url_name="channels")
+    def channel_create(self, request, pk=None):
+        """Offer another channel, in a draft."""
+        version = self._version(pk)
+        body = ChannelWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        offer = services.channel_save(actor=request.user, version=version, **body.validated_data)
+        return Response(ChannelOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+    def _offer(self, version: CharterVersion, offer_id) -> ChannelOffer:
+        return get_object_or_404(version.channels.all(), pk=offer_id)
+
+    @extend_schema(
+        parameters=[OFFER_ID], request=ChannelWriteSerializer, responses=ChannelOfferSerializer
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"channels/(?P<offer_id>[0-9]{1,18})",
+        url_name="channel",
+    )
+    def channel_update(self, request, pk=None, offer_id=None):
+        """Change a channel's hours or what it suits, in a draft; send only what changes."""
+        version = self._version(pk)
+        offer = self._offer(version, offer_id)
+        body = ChannelWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        offer = services.channel_save(
+            actor=request.user, version=version, offer=offer, **body.validated_data
+        )
+        return Response(ChannelOfferSerializer(offer).data)
+
+    @extend_schema(parameters=[OFFER_ID], request=None, responses={204: None})
+    @channel_update.mapping.delete
+    def channel_destroy(self, request, pk=None, offer_id=None):
+        """Stop offering a channel, in a draft."""
+        version = self._version(pk)
+        services.charter_part_remove(actor=request.user, part=self._offer(version, offer_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[CompareQuery], responses=ComparisonSerializer)
     @action(detail=False, methods=["get"])

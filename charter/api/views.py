@@ -227,6 +227,8 @@ class RootView(APIView):
                 "segments": request.build_absolute_uri("segments/"),
                 "charter": request.build_absolute_uri("charter/"),
                 "promises": request.build_absolute_uri("promises/"),
+                "policies": request.build_absolute_uri("policies/"),
+                "acknowledgements": request.build_absolute_uri("acknowledgements/"),
             },
             status=status.HTTP_200_OK,
         )

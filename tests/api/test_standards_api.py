@@ -15,7 +15,9 @@ from charter.customers.models import CustomerType, Segment
 from charter.standards import services
 from charter.standards.models import (
     Acknowledgement,
+    ChannelOffer,
     CharterVersion,
+    CustomerNeed,
     Policy,
     PolicyVersion,
     ServicePromise,
@@ -58,6 +60,11 @@ def officer(make_user, manager):
 @pytest.fixture
 def mining(db):
     return CustomerType.objects.create(name="Mining equipment supplier", slug="mining")
+
+
+@pytest.fixture
+def retail(db):
+    return CustomerType.objects.create(name="Retail customer", slug="retail")
 
 
 @pytest.fixture
@@ -407,6 +414,183 @@ def test_staff_acknowledge_the_current_charter_and_only_it(charter_v1, manager, 
     assert body["detail"] == "Only the current charter is acknowledged."
 
 
+# --- A draft's customer needs and channels ------------------------------------------------------
+def _parts(version) -> tuple[list, list]:
+    needs = list(version.needs.values_list("customer_type__slug", "needs", "communication"))
+    channels = list(version.channels.values_list("channel", "hours", "suited_to"))
+    return needs, channels
+
+
+def test_a_manager_adds_changes_and_removes_a_drafts_needs_and_channels(
+    charter_v1, manager, mining, retail
+):
+    client = _client("grace")
+    draft = services.charter_version_draft(actor=manager)
+    url = f"/api/v1/charter/{draft.pk}/"
+
+    need = _ok(
+        client.post(
+            f"{url}needs/",
+            {"customer_type": "retail", "needs": "A fair price\n Stock they can see "},
+            format="json",
+        ),
+        201,
+    )
+    assert need["customer_type"] == {"slug": "retail", "name": "Retail customer", "internal": False}
+    assert need["need_lines"] == ["A fair price", "Stock they can see"]
+    assert need["communication"] == ""
+    changed = _ok(
+        client.patch(
+            f"{url}needs/{need['id']}/",
+            {"communication": "  Email or the web form. "},
+            format="json",
+        )
+    )
+    assert changed["communication"] == "Email or the web form."
+    assert changed["need_lines"] == ["A fair price", "Stock they can see"]  # untouched
+    mining_need = draft.needs.get(customer_type=mining)
+    assert client.delete(f"{url}needs/{mining_need.pk}/").status_code == 204
+
+    offer = _ok(
+        client.post(
+            f"{url}channels/",
+            {"channel": "email", "hours": "Answered on weekdays", "suited_to": "Orders."},
+            format="json",
+        ),
+        201,
+    )
+    assert (offer["channel"], offer["label"], offer["hours"]) == (
+        "email",
+        "Email",
+        "Answered on weekdays",
+    )
+    moved = _ok(
+        client.patch(
+            f"{url}channels/{offer['id']}/",
+            {"channel": "web_form", "hours": "Any time"},
+            format="json",
+        )
+    )
+    assert (moved["id"], moved["label"], moved["hours"], moved["suited_to"]) == (
+        offer["id"],
+        "Web form",
+        "Any time",
+        "Orders.",
+    )
+    phone = draft.channels.get(channel="telephone")
+    assert client.delete(f"{url}channels/{phone.pk}/").status_code == 204
+
+    body = _ok(client.get(url))
+    assert [n["customer_type"]["slug"] for n in body["needs"]] == ["retail"]
+    assert [(c["channel"], c["hours"]) for c in body["channels"]] == [("web_form", "Any time")]
+    # The approved version keeps its own.
+    assert _parts(charter_v1) == (
+        [("mining", "Parts on time\nA named contact", "Phone for anything urgent.")],
+        [("telephone", "Weekdays 8:30 to 5:00", "Urgent problems.")],
+    )
+    # A draft's parts are reached through that draft only.
+    old_need, old_offer = charter_v1.needs.get(), charter_v1.channels.get()
+    _refused(client.patch(f"{url}needs/{old_need.pk}/", {"needs": "x"}, format="json"), 404)
+    _refused(client.delete(f"{url}channels/{old_offer.pk}/"), 404)
+
+
+def test_an_approved_versions_needs_and_channels_never_change(charter_v1, manager, retail):
+    client = _client("grace")
+    url = f"/api/v1/charter/{charter_v1.pk}/"
+    need, offer = charter_v1.needs.get(), charter_v1.channels.get()
+    before = _parts(charter_v1)
+    attempts = [
+        ("post", f"{url}needs/", {"customer_type": "retail", "needs": "Anything."}),
+        ("patch", f"{url}needs/{need.pk}/", {"needs": "Nothing."}),
+        ("delete", f"{url}needs/{need.pk}/", None),
+        ("post", f"{url}channels/", {"channel": "email", "hours": "Always."}),
+        ("patch", f"{url}channels/{offer.pk}/", {"hours": "Never."}),
+        ("delete", f"{url}channels/{offer.pk}/", None),
+    ]
+    for method, path, data in attempts:
+        body = _refused(getattr(client, method)(path, data, format="json"), 409)
+        assert body["detail"] == (
+            "Version 1 is approved (current): only a draft can be changed. "
+            "Start a new draft of the charter to change it."
+        ), (method, path)
+    assert _parts(charter_v1) == before
+    assert CustomerNeed.objects.count() == ChannelOffer.objects.count() == 1
+
+
+def test_bad_needs_and_channels_are_a_400_naming_the_field(charter_v1, manager, retail):
+    client = _client("grace")
+    draft = services.charter_version_draft(actor=manager)
+    url = f"/api/v1/charter/{draft.pk}/"
+    before = _parts(draft)
+
+    # A channel is offered once, whether added again or changed into one already offered.
+    again = {"channel": "telephone", "hours": "Evenings"}
+    body = _refused(client.post(f"{url}channels/", again, format="json"), 400)
+    assert body == {
+        "detail": "This channel is already offered: edit that entry.",
+        "field": "channel",
+    }
+    email = services.channel_save(actor=manager, version=draft, channel="email", hours="Weekdays")
+    body = _refused(
+        client.patch(f"{url}channels/{email.pk}/", {"channel": "telephone"}, format="json"), 400
+    )
+    assert body["field"] == "channel"
+    # A customer type is described once.
+    body = _refused(
+        client.post(f"{url}needs/", {"customer_type": "mining", "needs": "More."}, format="json"),
+        400,
+    )
+    assert body["field"] == "customer_type" and "already describes" in body["detail"]
+    # What is missing, unknown or not this endpoint's is named.
+    missing = client.post(f"{url}channels/", {"channel": "video"}, format="json")
+    assert missing.status_code == 400 and "hours" in missing.json()
+    blank = client.patch(f"{url}channels/{email.pk}/", {"hours": "  "}, format="json")
+    assert blank.status_code == 400 and "hours" in blank.json()
+    unknown = client.post(f"{url}needs/", {"customer_type": "nobody", "needs": "x"}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.json()["customer_type"] == ["There is no customer type 'nobody'."]
+    fax = client.post(f"{url}channels/", {"channel": "fax", "hours": "Never"}, format="json")
+    assert fax.status_code == 400 and "channel" in fax.json()
+    other = client.post(
+        f"{url}channels/", {"channel": "video", "hours": "Never", "version": 1}, format="json"
+    )
+    assert other.status_code == 400 and "version" in other.json()
+    need = draft.needs.get()
+    moved = client.patch(f"{url}needs/{need.pk}/", {"version": charter_v1.pk}, format="json")
+    assert moved.status_code == 400 and "version" in moved.json()
+
+    assert _parts(draft) == (before[0], [*before[1], ("email", "Weekdays", "")])
+
+
+def test_an_officer_may_not_change_a_drafts_needs_or_channels(charter_v1, officer, retail):
+    client = _client("mary")
+    draft = services.charter_version_draft(actor=User.objects.get(username="grace"))
+    url = f"/api/v1/charter/{draft.pk}/"
+    need, offer = draft.needs.get(), draft.channels.get()
+    before = _parts(draft)
+    writes = [
+        ("post", f"{url}needs/", {"customer_type": "retail", "needs": "Mine."}),
+        ("patch", f"{url}needs/{need.pk}/", {"needs": "Mine."}),
+        ("delete", f"{url}needs/{need.pk}/", None),
+        ("post", f"{url}channels/", {"channel": "email", "hours": "Mine."}),
+        ("patch", f"{url}channels/{offer.pk}/", {"hours": "Mine."}),
+        ("delete", f"{url}channels/{offer.pk}/", None),
+    ]
+    for method, path, data in writes:
+        response = getattr(client, method)(path, data, format="json")
+        assert response.status_code == 403, (method, path, response.content)
+        assert response.json()["detail"] == "Your role does not allow this."
+    assert _parts(draft) == before
+
+
+def test_the_api_root_lists_the_standards_endpoints(officer):
+    client = _client("mary")
+    root = _ok(client.get("/api/v1/"))
+    for name in ("charter", "promises", "policies", "acknowledgements"):
+        assert root[name] == f"http://testserver/api/v1/{name}/", name
+        _ok(client.get(root[name]))
+
+
 # --- Policies -----------------------------------------------------------------------------------
 def test_policies_list_their_versions_newest_first_with_their_steps(complaints, officer):
     body = _ok(_client("mary").get("/api/v1/policies/"))
@@ -751,6 +935,8 @@ def test_the_schema_has_the_standards_endpoints_and_no_warnings():
         "/api/v1/charter/compare/",
         "/api/v1/charter/{id}/approve/",
         "/api/v1/charter/{id}/acknowledge/",
+        "/api/v1/charter/{id}/needs/",
+        "/api/v1/charter/{id}/channels/",
         "/api/v1/policies/{slug}/versions/{number}/",
         "/api/v1/policies/{slug}/versions/{number}/steps/{step_id}/",
         "/api/v1/policies/{slug}/compare/",
@@ -758,3 +944,9 @@ def test_the_schema_has_the_standards_endpoints_and_no_warnings():
     ):
         assert path in schema["paths"], path
     assert set(schema["paths"]["/api/v1/promises/{id}/"]) >= {"get", "patch", "delete"}
+    for part, item in (("needs", "need_id"), ("channels", "offer_id")):
+        assert set(schema["paths"][f"/api/v1/charter/{{id}}/{part}/"]) == {"post"}
+        assert set(schema["paths"][f"/api/v1/charter/{{id}}/{part}/{{{item}}}/"]) == {
+            "patch",
+            "delete",
+        }
