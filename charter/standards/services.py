@@ -76,6 +76,22 @@ def charter_version_draft(*, actor, summary_of_changes: str = "") -> CharterVers
     return draft
 
 
+def _merged(item, fields: tuple[str, ...], given: dict) -> dict:
+    """The values a part of a draft will have: those given, else its current ones; text is
+    stripped and a missing text is empty."""
+    values = {f: given.get(f, getattr(item, f) if item else None) for f in fields}
+    return {f: v.strip() if isinstance(v, str) else v for f, v in values.items()}
+
+
+def _write(item, model, version, values: dict):
+    """Save a new or changed part of a draft (a promise, a need, a channel, a step)."""
+    item = item or model(version=version)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save()
+    return item
+
+
 def _editable(version, what: str = "charter") -> None:
     if version.status != VersionStatus.DRAFT:
         raise Conflict(
@@ -141,15 +157,10 @@ def promise_save(
     _editable(version)
     if promise is not None and promise.version_id != version.pk:
         raise DomainError("That promise belongs to another version.")
-    values = {f: fields.get(f, getattr(promise, f) if promise else None) for f in PROMISE_FIELDS}
-    values["topic"] = (values["topic"] or "").strip()
-    values["measure"] = (values["measure"] or "").strip()
+    values = _merged(promise, PROMISE_FIELDS, fields)
+    values["topic"], values["measure"] = values["topic"] or "", values["measure"] or ""
     _check_promise(values)
-    promise = promise or ServicePromise(version=version)
-    for name, value in values.items():
-        setattr(promise, name, value)
-    promise.save()
-    return promise
+    return _write(promise, ServicePromise, version, values)
 
 
 @transaction.atomic
@@ -164,7 +175,7 @@ def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = Non
     """Record what a customer type needs and how to talk to them, in a draft."""
     _require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
-    values = {f: fields.get(f, getattr(need, f) if need else None) for f in NEED_FIELDS}
+    values = _merged(need, NEED_FIELDS, fields)
     values["communication"] = values["communication"] or ""
     if values["customer_type"] is None:
         raise DomainError("Choose the customer type.", field="customer_type")
@@ -178,11 +189,7 @@ def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = Non
             f"This version already describes {values['customer_type']}: edit that entry.",
             field="customer_type",
         )
-    need = need or CustomerNeed(version=version)
-    for name, value in values.items():
-        setattr(need, name, value.strip() if isinstance(value, str) else value)
-    need.save()
-    return need
+    return _write(need, CustomerNeed, version, values)
 
 
 @transaction.atomic
@@ -190,7 +197,7 @@ def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None =
     """Offer a channel (with its hours and what it suits) in a draft, or change one."""
     _require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
-    values = {f: fields.get(f, getattr(offer, f) if offer else None) for f in CHANNEL_FIELDS}
+    values = _merged(offer, CHANNEL_FIELDS, fields)
     values["suited_to"] = values["suited_to"] or ""
     if not values["channel"]:
         raise DomainError("Choose the channel.", field="channel")
@@ -201,11 +208,7 @@ def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None =
         clash = clash.exclude(pk=offer.pk)
     if clash.exists():
         raise DomainError("This channel is already offered: edit that entry.", field="channel")
-    offer = offer or ChannelOffer(version=version)
-    for name, value in values.items():
-        setattr(offer, name, value.strip() if isinstance(value, str) else value)
-    offer.save()
-    return offer
+    return _write(offer, ChannelOffer, version, values)
 
 
 @transaction.atomic
@@ -368,10 +371,9 @@ def step_save(
     its procedure."""
     _require(actor, "standards.change_policyversion", "edit policies")
     _editable(version, "policy")
-    values = {f: fields.get(f, getattr(step, f) if step else None) for f in STEP_FIELDS}
-    values["procedure"] = (values["procedure"] or "").strip()
-    values["text"] = (values["text"] or "").strip()
-    values["form_name"] = (values["form_name"] or "").strip()
+    values = _merged(step, STEP_FIELDS, fields)
+    for text in ("procedure", "text", "form_name"):
+        values[text] = values[text] or ""
     if not values["procedure"]:
         raise DomainError("Say which procedure the step belongs to.", field="procedure")
     if not values["number"] or values["number"] < 1:
@@ -386,11 +388,7 @@ def step_save(
             f"{values['procedure']} already has a step {values['number']}: renumber one.",
             field="number",
         )
-    step = step or ProcedureStep(version=version)
-    for name, value in values.items():
-        setattr(step, name, value)
-    step.save()
-    return step
+    return _write(step, ProcedureStep, version, values)
 
 
 @transaction.atomic
