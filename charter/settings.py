@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "charter.accounts",
     "charter.customers",
     "charter.standards",
+    "charter.catalog",
+    "charter.orders",
     "charter.api",
 ]
 

@@ -31,6 +31,25 @@ _EVERYONE = (
     "accounts.view_authoritylimit",
     "accounts.view_approvalrequest",
     "accounts.add_approvalrequest",
+    "catalog.view_product",
+    "catalog.view_productprice",
+)
+
+# Orders, returns and warranty: whoever serves customers takes orders and receives returns.
+_ORDERS_READ = (
+    "orders.view_order",
+    "orders.view_return",
+    "orders.view_warranty",
+    "orders.view_warrantyclaim",
+)
+_ORDERS = (
+    *_ORDERS_READ,
+    "orders.add_order",
+    "orders.change_order",
+    "orders.add_return",
+    "orders.change_return",
+    "orders.add_warranty",
+    "orders.add_warrantyclaim",
 )
 
 # Customers. Reading customer records (personal data) is for those who serve customers.
@@ -47,6 +66,7 @@ _SERVE_CUSTOMERS = (
     "customers.change_customer",
     "customers.add_segmentnotice",
     "customers.add_segmentfeedback",
+    *_ORDERS,
 )
 _MANAGE_ACCOUNTS = (
     *_SERVE_CUSTOMERS,
@@ -73,7 +93,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         RoleCode.RETURNS_WARRANTY_OFFICER,
         15,
         "Processes returns, replacements and warranty claims.",
-        (*_EVERYONE, *_SEGMENTS_READ, "customers.view_customer"),
+        (
+            *_EVERYONE,
+            *_SEGMENTS_READ,
+            "customers.view_customer",
+            *_ORDERS,
+            "orders.change_warrantyclaim",
+        ),
     ),
     RoleSpec(
         RoleCode.ANALYST,
@@ -129,6 +155,12 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "standards.change_policyversion",
             "standards.add_procedurestep",
             "standards.change_procedurestep",
+            "catalog.add_product",
+            "catalog.change_product",
+            "catalog.add_productprice",
+            "orders.change_warrantyclaim",
+            "orders.view_returnspolicy",
+            "orders.change_returnspolicy",
         ),
     ),
     RoleSpec(
@@ -149,6 +181,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "standards.view_policyversion",
             "standards.view_procedurestep",
             "standards.view_acknowledgement",
+            "catalog.view_product",
+            "catalog.view_productprice",
+            *_ORDERS_READ,
             *_SEGMENTS_READ,
             "customers.view_customer",
             "customers.view_customerimport",
@@ -178,6 +213,9 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "customers.view_offering",
             "customers.add_offering",
             "customers.change_offering",
+            "catalog.add_product",
+            "catalog.change_product",
+            "catalog.add_productprice",
         ),
         staff_site=True,
     ),

@@ -1,0 +1,1 @@
+"""Order, return, warranty and product pages (written next)."""
