@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import customers, standards, views
+from . import customers, orders, standards, views
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
@@ -15,6 +15,10 @@ router.register("promises", standards.PromiseViewSet, basename="promise")
 router.register("policies", standards.PolicyViewSet, basename="policy")
 router.register("acknowledgements", standards.AcknowledgementViewSet, basename="acknowledgement")
 router.register("segments", customers.SegmentViewSet, basename="segment")
+router.register("products", orders.ProductViewSet, basename="product")
+router.register("orders", orders.OrderViewSet, basename="order")
+router.register("returns", orders.ReturnViewSet, basename="return")
+router.register("warranties", orders.WarrantyViewSet, basename="warranty")
 
 app_name = "api"
 

@@ -229,6 +229,10 @@ class RootView(APIView):
                 "promises": request.build_absolute_uri("promises/"),
                 "policies": request.build_absolute_uri("policies/"),
                 "acknowledgements": request.build_absolute_uri("acknowledgements/"),
+                "products": request.build_absolute_uri("products/"),
+                "orders": request.build_absolute_uri("orders/"),
+                "returns": request.build_absolute_uri("returns/"),
+                "warranties": request.build_absolute_uri("warranties/"),
             },
             status=status.HTTP_200_OK,
         )
