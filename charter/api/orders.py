@@ -10,7 +10,6 @@ A refund or replacement above the caller's authority is not refused: it waits fo
 the API answers 202 with the approval request to follow (``/approvals/{id}/``).
 """
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -566,16 +565,7 @@ class OrderViewSet(ActionPermissions, viewsets.GenericViewSet):
         elif f.get("customer"):
             orders = selectors.customer_orders(user, f["customer"])
         else:
-            # orders.selectors has no public list of every order with its joins; these are
-            # the joins its lists make (the customer, and the lines with their products).
-            orders = (
-                selectors.orders_visible_to(user)
-                .select_related("customer")
-                .prefetch_related(
-                    Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
-                )
-                .order_by("-placed_at", "-pk")
-            )
+            orders = selectors.recent_orders(user)
         if f["late"] is not None:
             late = selectors.late_filter(now)
             orders = orders.filter(late) if f["late"] else orders.exclude(late)
@@ -835,10 +825,7 @@ class ReturnViewSet(ActionPermissions, viewsets.GenericViewSet):
     action_permissions = {"create": "orders.add_return", "resolve": "orders.change_return"}
 
     def _visible(self):
-        # The selector joins the approval; its role is shown too.
-        return selectors.returns_visible_to(self.request.user).select_related(
-            "approval__required_role"
-        )
+        return selectors.returns_visible_to(self.request.user)
 
     def _return(self, pk) -> Return:
         found = self._visible().select_related("received_by", "decided_by").filter(pk=pk).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from .models import Product, ProductPrice
 
@@ -15,8 +16,11 @@ def price_on(product: Product, day: date) -> ProductPrice | None:
 
 
 def products(*, active_only: bool = True):
-    """Products with their current price annotated (``current_price``), in one query."""
-    current = ProductPrice.objects.filter(product=OuterRef("pk")).order_by("-effective_from")
+    """Products with today's list price annotated (``current_price``), in one query; a price
+    dated in the future is not current yet."""
+    current = ProductPrice.objects.filter(
+        product=OuterRef("pk"), effective_from__lte=timezone.localdate()
+    ).order_by("-effective_from")
     found = Product.objects.annotate(
         current_price=Subquery(current.values("price")[:1]),
         current_currency=Subquery(current.values("currency")[:1]),

@@ -37,6 +37,11 @@ def _listed(orders: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
+def recent_orders(user) -> QuerySet[Order]:
+    """Every order the user may see with what a list shows, newest first."""
+    return _listed(orders_visible_to(user)).order_by("-placed_at", "-pk")
+
+
 def late_orders(user, *, now: datetime | None = None) -> QuerySet[Order]:
     """Open orders past their promised delivery, the longest overdue first. Uses the partial
     index on open orders by promise."""
@@ -94,7 +99,7 @@ def order_counts(user, *, now: datetime | None = None) -> dict:
 def returns_visible_to(user) -> QuerySet[Return]:
     if not user.has_perm("orders.view_return"):
         return Return.objects.none()
-    return Return.objects.select_related("customer", "product", "order", "approval")
+    return Return.objects.select_related("customer", "product", "order", "approval__required_role")
 
 
 def warranties_visible_to(user) -> QuerySet[Warranty]:

@@ -37,6 +37,9 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
+MAX_QUANTITY = 10_000_000
+MAX_UNIT_PRICE = Decimal("1e10")  # OrderLine.unit_price holds 10 digits before the point
+MAX_TOTAL = Decimal("1e12")  # Order.total holds 12 digits before the point
 
 
 def _require(actor, permission: str, doing: str) -> None:
@@ -93,7 +96,21 @@ def order_place(
             if listed is None:
                 raise DomainError(f"{product} has no price on the list yet.", field="lines")
             unit_price = listed.price
+        if not (ZERO <= Decimal(unit_price) < MAX_UNIT_PRICE):
+            raise DomainError(f"The price of {product} is not a possible price.", field="lines")
+        if quantity > MAX_QUANTITY:
+            raise DomainError(
+                f"{quantity:,} of {product} is more than one order can hold "
+                f"(at most {MAX_QUANTITY:,}); split it.",
+                field="lines",
+            )
         priced.append((product, int(quantity), Decimal(unit_price)))
+    total = sum((q * p for _product, q, p in priced), ZERO)
+    if total >= MAX_TOTAL:
+        raise DomainError(
+            "The order's total is too large to record; split it into smaller orders.",
+            field="lines",
+        )
     order = Order.objects.create(
         reference=f"tmp-{timezone.now().timestamp()}-{customer.pk}",
         customer=customer,
@@ -106,7 +123,7 @@ def order_place(
         promised_by=deadline.due,
         promise=deadline.promise,
         expedite=expedite,
-        total=sum((q * p for _product, q, p in priced), ZERO),
+        total=total,
     )
     order.reference = f"ORD-{order.pk:07d}"
     order.save(update_fields=["reference"])

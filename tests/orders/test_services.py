@@ -228,3 +228,16 @@ def test_the_quality_flag_finds_the_product_that_keeps_coming_back(
     assert first_product == widgets[7] and first.flagged
     assert (first.returned, first.sold, first.rate, first.trend) == (8, 300, D("2.67"), "new")
     assert second_product == widgets[6] and not second.flagged
+
+
+def test_an_impossible_order_is_refused_with_a_message_not_an_overflow(
+    widgets_charter, widgets, mary, yore
+):
+    with pytest.raises(DomainError, match="more than one order can hold"):
+        _order(mary, yore, widgets, datetime(2026, 11, 2, 10, 0, tzinfo=MEL), quantity=2 * 10**9)
+    with pytest.raises(DomainError, match="not a possible price"):
+        services.order_place(actor=mary, customer=yore, channel="email",
+                             lines=[(widgets[7], 1, D("99999999999.99"))])  # fmt: skip
+    with pytest.raises(DomainError, match="too large to record"):
+        services.order_place(actor=mary, customer=yore, channel="email",
+                             lines=[(widgets[7], 9_000_000, D("999999.00"))])  # fmt: skip
