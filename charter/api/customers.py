@@ -314,6 +314,7 @@ class CustomerViewSet(viewsets.GenericViewSet):
 
     permission_classes = [require_perm(VIEW_CUSTOMER)]
     queryset = Customer.objects.none()  # for the schema; requests use the selectors
+    serializer_class = CustomerListSerializer  # the browsable API's forms need one
     lookup_value_regex = r"\d{1,18}"  # longer would overflow the id column
     filter_backends = []  # filtering is the selector's, from CustomerListQuery
 
@@ -459,6 +460,7 @@ class SegmentViewSet(viewsets.GenericViewSet):
 
     permission_classes = [require_perm(VIEW_SEGMENT)]
     queryset = Segment.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = SegmentSerializer  # the browsable API's forms need one
     lookup_value_regex = r"\d{1,18}"
     filter_backends = []
 
