@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from charter.accounts.models import ApprovalRequest
@@ -147,8 +148,13 @@ def order_queue(request: HttpRequest) -> HttpResponse:
         "customer": customer,
         "now": now,
     }
-    template = "orders/_queue_rows.html" if request.htmx else "orders/queue.html"
-    return render(request, template, context)
+    # A tab or page changed in place gets the rows; a history restore gets the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(
+        request, "orders/_queue_rows.html" if partial else "orders/queue.html", context
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # --- One order ----------------------------------------------------------------------------------

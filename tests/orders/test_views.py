@@ -199,6 +199,17 @@ def test_the_queue_reads_in_the_same_number_of_queries_for_1_or_30_orders(
     assert page.count("business days late") == 30
 
 
+def test_a_tab_opened_in_place_gets_only_its_rows(client, mary, late_order):
+    client.force_login(mary)
+    rows = client.get("/orders/", {"show": "all"}, HTTP_HX_REQUEST="true")
+    assert late_order.reference in rows.content.decode()
+    assert b"<html" not in rows.content and "HX-Request" in rows["Vary"]
+    restored = client.get(
+        "/orders/", {"show": "all"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in restored.content
+
+
 def test_the_late_tab_is_the_default_longest_overdue_first_in_business_days(
     client, mary, charter_v1, catalogue, yore, make_customer
 ):
