@@ -18,6 +18,8 @@ PAGES = [
     "/standards/charter/1/",
     "/standards/charter/compare/?a=1&b=1",
     "/standards/policies/complaints/1/",
+    "/orders/products/",
+    "/orders/products/{product}/",
 ]
 # Customers and their segments are for those who serve customers, not the administrator.
 CUSTOMER_PAGES = [
@@ -31,7 +33,67 @@ CUSTOMER_PAGES = [
     "/customers/import/",
     "/standards/acknowledgements/",
     "/standards/policies/new/",
+    # Orders, returns and warranty are for those who serve customers, too.
+    "/orders/",
+    "/orders/?show=wrong",
+    "/orders/?show=all&customer={yore}",
+    "/orders/{order}/",
+    "/orders/{wrong}/",
+    "/orders/new/",
+    "/orders/new/?customer={yore}",
+    "/orders/returns/",
+    "/orders/returns/new/?customer={yore}",
+    "/orders/returns/{return}/",
+    "/orders/warranties/",
+    "/orders/warranties/new/?customer={yore}",
+    "/orders/warranties/{warranty}/?check-fault_on=2026-01-01",
+    "/orders/quality/",
 ]
+
+
+def _order_records(customer, grace) -> dict:
+    """A late order, a wrong delivery, a return and a warranty, made through the services
+    (whatever orders the demo holds), for the pages to show."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from charter.catalog import services as catalog
+    from charter.orders import services
+
+    products = []
+    for size in (6, 7):
+        product = catalog.product_save(
+            actor=grace, sku=f"browser-check-{size}mm", name=f"Browser check {size} mm widget",
+            warranty_months=12, safety_requirements="No sharp edges",
+        )  # fmt: skip
+        catalog.price_set(
+            actor=grace, product=product, price=Decimal("2.50"), effective_from=date(2026, 1, 1)
+        )
+        products.append(product)
+    placed = timezone.now() - timedelta(days=10)
+    late = services.order_place(actor=grace, customer=customer, lines=[(products[1], 1000)],
+                                channel="telephone", placed_at=placed)  # fmt: skip
+    wrong = services.order_place(actor=grace, customer=customer, lines=[(products[1], 1000)],
+                                 channel="email", placed_at=placed)  # fmt: skip
+    services.order_confirm(actor=grace, order=wrong)
+    services.order_deliver(actor=grace, order=wrong, delivered=[(products[0], 1000)])
+    item = services.return_record(
+        actor=grace, customer=customer, product=products[1], order=late, reason="faulty",
+        failure="minor", condition="used", proof_of_purchase="order", item_value=Decimal("25"),
+    )  # fmt: skip
+    warranty = services.warranty_register(
+        actor=grace, customer=customer, product=products[1], serial_or_batch="BC-1",
+        purchased_on=timezone.localdate() - timedelta(days=20),
+    )  # fmt: skip
+    return {
+        "product": products[1].pk,
+        "order": late.pk,
+        "wrong": wrong.pk,
+        "return": item.pk,
+        "warranty": warranty.pk,
+    }
 
 
 @pytest.mark.parametrize("username", ["grace", "omar"])
@@ -44,11 +106,14 @@ def test_pages_load_without_console_errors(page, live_server, demo, username):
     page.get_by_label("Password").fill("demo-pass-123")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+    from charter.accounts.models import User
     from charter.customers.models import Customer, Segment
 
+    yore = Customer.objects.get(reference="IW-0001")
     ids = {
-        "yore": Customer.objects.get(reference="IW-0001").pk,
+        "yore": yore.pk,
         "key_accounts": Segment.objects.get(name="Key accounts").pk,
+        **_order_records(yore, User.objects.get(username="grace")),
     }
     for path in PAGES + (CUSTOMER_PAGES if username == "grace" else []):
         path = path.format(**ids)
