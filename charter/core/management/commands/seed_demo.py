@@ -64,6 +64,14 @@ class Command(AuditedCommand):
             metavar="N",
             help="Also make N realistic synthetic customers (for benchmarks).",
         )
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also make N realistic synthetic orders across the customers and products "
+            "(for benchmarks; Innovative Widgets only: the bank delivers no goods).",
+        )
 
     def handle(self, *args, **options):
         from charter.core.models import Organisation
