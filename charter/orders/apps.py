@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from charter.accounts.signals import approval_decided
         from charter.core import home, navigation
+        from charter.core.sections import register_section
         from charter.core.timeline import register_timeline_source
         from charter.customers.privacy import register_access_section
 
@@ -18,6 +19,14 @@ class OrdersConfig(AppConfig):
         register_timeline_source("orders", timeline.customer_events)
         register_access_section("orders", timeline.access_orders)
         register_access_section("returns", timeline.access_returns)
+        register_section(
+            page="customer",
+            key="orders",
+            template="orders/_customer_orders.html",
+            permission="orders.view_order",
+            order=10,
+            context=page_selectors.customer_orders_section,
+        )
         navigation.register(
             label="Orders", url_name="orders:queue", permission="orders.view_order", order=300
         )

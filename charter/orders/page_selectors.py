@@ -126,3 +126,18 @@ def product_detail(pk: int) -> Product | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def customer_orders_section(request, customer, limit: int = 5) -> dict:
+    """The customer page's orders section: the latest orders with their late and
+    wrong-delivery flags, in one query."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    orders = customer_recent_orders(request.user, customer, limit=limit)
+    return {
+        "shown": True,
+        "customer": customer,
+        "rows": [(order, order.is_late(now)) for order in orders],
+        "limit": limit,
+    }

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from charter.core.money import format_money
 from charter.core.selectors import audit_history_for
@@ -38,3 +39,20 @@ def change_rows(changes):
         else:
             rows.append((field, "", values))
     return rows
+
+
+@register.simple_tag(takes_context=True)
+def record_sections(context, page, obj):
+    """The sections other apps add to a record's page (see ``core.sections``), rendered."""
+    from django.template.loader import render_to_string
+
+    from charter.core.sections import sections_for
+
+    request = context["request"]
+    return mark_safe(
+        "".join(
+            render_to_string(section["template"], {**section, "perms": context.get("perms")},
+                             request=request)
+            for section in sections_for(page, request, obj)
+        )
+    )  # fmt: skip
