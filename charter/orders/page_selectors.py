@@ -17,7 +17,7 @@ from charter.core.selectors import business_calendar
 
 from . import selectors
 from .models import Order, Return, ReturnsPolicy, Warranty
-from .page_rules import overdue_words
+from .rules import overdue_words
 
 
 def due_soon_count(user, *, now: datetime | None = None) -> int:

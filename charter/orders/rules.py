@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from charter.core.calendar import BusinessCalendar
+
 OPEN = ("received", "confirmed", "dispatched")
 
 
@@ -22,6 +24,26 @@ def is_late(*, status: str, promised_by: datetime, now: datetime) -> bool:
     """Late: the promised moment has passed and the order is neither delivered nor cancelled.
     Exactly at the promised moment it is still on time."""
     return status in OPEN and now > promised_by
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def overdue_words(promised_by: datetime, now: datetime, calendar: BusinessCalendar) -> str:
+    """How late an order is, as a customer service officer says it: "2 business days late"
+    once business days have passed since the promised day; on the promised day itself, the
+    hours; over a weekend or holiday, since when. Empty when not late."""
+    promised, current = calendar.local(promised_by), calendar.local(now)
+    if current <= promised:
+        return ""
+    days = calendar.business_days_between(promised.date(), current.date())
+    if days:
+        return _plural(days, "business day") + " late"
+    if promised.date() == current.date():
+        hours = int((current - promised).total_seconds() // 3600)
+        return _plural(hours, "hour") + " late" if hours else "less than an hour late"
+    return f"late since {promised:%A} (no business day has passed)"
 
 
 def delivery_differences(

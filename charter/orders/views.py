@@ -59,7 +59,7 @@ from .models import (
     ReturnStatus,
     WarrantyClaim,
 )
-from .page_rules import overdue_words
+from .rules import overdue_words
 
 PAGE_SIZE = 50
 VIEW_ORDERS = "orders.view_order"

@@ -18,7 +18,7 @@ from charter.core.calendar import BusinessCalendar
 from charter.core.selectors import business_calendar
 from charter.orders import services
 from charter.orders.models import Order, Return, ReturnStatus, Warranty, WarrantyClaim
-from charter.orders.page_rules import overdue_words
+from charter.orders.rules import overdue_words
 from charter.standards import services as standards_services
 
 D = Decimal
