@@ -125,8 +125,10 @@ def order_place(
         expedite=expedite,
         total=total,
     )
+    # The reference is the row's number, known only after the insert; set without a second
+    # audited save, so the history does not show the placeholder.
     order.reference = f"ORD-{order.pk:07d}"
-    order.save(update_fields=["reference"])
+    Order.objects.filter(pk=order.pk).update(reference=order.reference)
     OrderLine.objects.bulk_create(
         OrderLine(order=order, product=product, quantity=q, unit_price=p)
         for product, q, p in priced
