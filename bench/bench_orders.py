@@ -241,8 +241,14 @@ def _page_rows(ctx: Context, officer, customer_pk: int) -> list[dict]:
     }
     rows = []
     for label, url in pages.items():
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+        except Exception as error:  # a page being written may not load: report, go on
+            ctx.say(f"GET {url} failed: {error!r}")
+            rows.append(figure("orders_pages", f"GET {url} failed ({type(error).__name__})",
+                               0, ""))  # fmt: skip
+            continue
         count = len(queries)
         if response.status_code != 200:
             rows.append(figure("orders_pages", f"GET {url} (not available yet)",

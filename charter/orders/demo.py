@@ -7,8 +7,8 @@ skipped), and moves on through the services that record each step:
 - Yore Mine Co. (IW-0001) ordered 1,000 x 7 mm widgets by telephone last Friday; the order was
   confirmed and handed to an outsourced distribution company, and has not arrived: it is late.
   "Last Friday" is the latest Friday before the demo's day whose 3 business days have run out,
-  so the order is late whatever day the demo is loaded (from Monday to Wednesday that is the
-  Friday before last, since the promise falls due on the Wednesday).
+  so the order is late whatever day the demo is loaded (until Wednesday's closing time, or
+  later after a public holiday, that is the Friday before last).
 - A few weeks before that, Yore Mine's order of 1,000 x 7 mm widgets arrived as 1,000 x 6 mm:
   a wrong delivery, with the difference recorded. Older orders of theirs arrived on time.
 - The other demo customers have delivered orders, one in transit, one confirmed and one just
