@@ -66,13 +66,24 @@ class BusinessCalendar:
         return day
 
     def business_days_between(self, start: date, end: date) -> int:
-        """Business days after ``start`` up to and including ``end`` (0 if end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_business_day(day):
-                count += 1
-        return count
+        """Business days after ``start`` up to and including ``end`` (0 if end <= start).
+        Weekdays are counted by arithmetic and weekday holidays subtracted, so two years
+        cost the same as two days."""
+        if end <= start:
+            return 0
+        first = start + timedelta(days=1)
+        days = (end - first).days + 1
+        weeks, rest = divmod(days, 7)
+        weekdays = weeks * 5 + sum(
+            1 for i in range(rest) if (first + timedelta(days=i)).weekday() < 5
+        )
+        holidays_on_weekdays = sum(
+            1
+            for year in range(first.year, end.year + 1)
+            for day in _public_holidays(self.state, year)
+            if first <= day <= end and day.weekday() < 5
+        )
+        return weekdays - holidays_on_weekdays
 
     # --- Deadlines ----------------------------------------------------------------------------
     def local(self, moment: datetime) -> datetime:

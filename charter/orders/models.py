@@ -92,10 +92,12 @@ class Order(models.Model):
     class Meta:
         ordering = ["-placed_at", "-pk"]
         indexes = [
-            # The late queue: open orders by promise.
+            # The late queue: open orders by promise. The condition is on NULLs (not the
+            # status list) so that SQLite, which matches a partial index's condition word for
+            # word and cannot see through parameters, uses it too.
             models.Index(
-                fields=["promised_by"],
-                condition=Q(status__in=["received", "confirmed", "dispatched"]),
+                fields=["promised_by", "status"],
+                condition=Q(delivered_at__isnull=True, cancelled_at__isnull=True),
                 name="order_open_by_promise",
             ),
             models.Index(fields=["customer", "-placed_at"], name="order_customer_history"),
@@ -109,7 +111,18 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(cancellation_fee__isnull=True) | Q(cancellation_fee__gte=0),
                 name="cancellation_fee_not_negative",
-            )
+            ),
+            # An open order has neither time; a delivered or cancelled one has its own.
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["received", "confirmed", "dispatched"],
+                    delivered_at__isnull=True,
+                    cancelled_at__isnull=True,
+                )
+                | Q(status="delivered", delivered_at__isnull=False, cancelled_at__isnull=True)
+                | Q(status="cancelled", cancelled_at__isnull=False, delivered_at__isnull=True),
+                name="order_status_matches_its_times",
+            ),
         ]
 
     def __str__(self) -> str:

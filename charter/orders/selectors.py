@@ -23,6 +23,10 @@ from .models import (
     WarrantyClaim,
 )
 
+# Open orders as the late-queue index knows them (its condition is on these NULLs); the status
+# list is kept as well, for readers.
+OPEN = Q(status__in=OPEN_STATUSES, delivered_at__isnull=True, cancelled_at__isnull=True)
+
 
 def orders_visible_to(user) -> QuerySet[Order]:
     """Orders a member of staff may see: anyone who serves customers sees all orders."""
@@ -46,16 +50,14 @@ def late_orders(user, *, now: datetime | None = None) -> QuerySet[Order]:
     """Open orders past their promised delivery, the longest overdue first. Uses the partial
     index on open orders by promise."""
     now = now or timezone.now()
-    found = orders_visible_to(user).filter(status__in=OPEN_STATUSES, promised_by__lt=now)
+    found = orders_visible_to(user).filter(OPEN, promised_by__lt=now)
     return _listed(found).order_by("promised_by", "pk")
 
 
 def due_soon(user, *, now: datetime | None = None, within: timedelta = timedelta(days=1)):
     """Open orders whose promise falls in the next ``within``: act before they are late."""
     now = now or timezone.now()
-    found = orders_visible_to(user).filter(
-        status__in=OPEN_STATUSES, promised_by__gte=now, promised_by__lt=now + within
-    )
+    found = orders_visible_to(user).filter(OPEN, promised_by__gte=now, promised_by__lt=now + within)
     return _listed(found).order_by("promised_by", "pk")
 
 
@@ -91,7 +93,7 @@ def order_counts(user, *, now: datetime | None = None) -> dict:
     """How many orders are late and wrongly delivered, for the queue's tabs and home panel."""
     now = now or timezone.now()
     visible = orders_visible_to(user)
-    late = visible.filter(status__in=OPEN_STATUSES, promised_by__lt=now).count()
+    late = visible.filter(OPEN, promised_by__lt=now).count()
     wrong = visible.filter(wrong_delivery=True).count()
     return {"late": late, "wrong": wrong}
 
@@ -188,4 +190,4 @@ def timeline_orders(customer, *, limit: int = 20) -> list[Order]:
 
 def late_filter(now: datetime | None = None) -> Q:
     now = now or timezone.now()
-    return Q(status__in=OPEN_STATUSES, promised_by__lt=now)
+    return OPEN & Q(promised_by__lt=now)

@@ -1,7 +1,7 @@
 """Business-day deadlines against Victoria's published 2026 public holidays (the reference),
 not against the holidays package's own list."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -137,3 +137,21 @@ def test_every_day_of_2026_agrees_with_an_independent_count():
             got = MELBOURNE.add_business_days(mel(day.year, day.month, day.day, 20, 15), count)
             assert got.date() == _reference_deadline(day, count), (day, count)
         day = date.fromordinal(day.toordinal() + 1)
+
+
+def test_counting_business_days_over_long_spans_agrees_with_a_day_by_day_count():
+    """Counted by arithmetic, checked against walking each day with the holidays package."""
+    import random
+
+    import holidays as holidays_package
+
+    vic = holidays_package.country_holidays("AU", subdiv="VIC", years=range(2024, 2029))
+    rng = random.Random(7)
+    for _ in range(200):
+        start = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 1500))
+        end = start + timedelta(days=rng.randrange(0, 700))
+        expected, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            expected += day.weekday() < 5 and day not in vic
+        assert MELBOURNE.business_days_between(start, end) == expected, (start, end)
