@@ -111,16 +111,19 @@ def _generate(ctx: Context, report: bool) -> list[dict]:
     if customer_seconds:
         rows.append(figure("orders_datagen", "make_customers (top-up)", customer_seconds, "s"))
     if analyze:
-        rows.append(figure("orders_datagen", "ANALYZE", analyze, "s"))
+        rows.append(figure("orders_datagen", "VACUUM ANALYZE", analyze, "s"))
     return rows
 
 
 def _analyze() -> float:
-    """PostgreSQL's autovacuum would analyse the new rows within a minute; do it now."""
+    """PostgreSQL's autovacuum would vacuum and analyse the new rows within minutes; do it now,
+    so that counts can read the indexes alone (the visibility map) as they would in use."""
     if connection.vendor != "postgresql":
         return 0.0
     start = time.perf_counter()
     with connection.cursor() as cursor:
+        for table in ("orders_order", "orders_orderline", "customers_customer"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
         cursor.execute("ANALYZE")
     return time.perf_counter() - start
 
