@@ -134,9 +134,12 @@ def order_queue(request: HttpRequest) -> HttpResponse:
         orders = selectors.customer_orders(user, customer)
     else:
         orders = selectors.recent_orders(user)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.order_counts(user, now=now)
     counts["due"] = page_selectors.due_soon_count(user, now=now)
+    paginator = Paginator(orders, PAGE_SIZE)
+    if show in ("late", "wrong", "due"):
+        paginator.count = counts[show]  # already counted for the tabs: not twice
+    page = paginator.get_page(request.GET.get("page"))
     query = f"show={show}" + (f"&customer={customer.pk}" if customer else "")
     context = {
         "tabs": [(key, label, counts.get(key)) for key, label in TABS],
