@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import uuid4
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,7 +113,7 @@ def order_place(
             field="lines",
         )
     order = Order.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}-{customer.pk}",
+        reference=f"new-{uuid4().hex[:20]}",  # replaced by ORD-<id> below
         customer=customer,
         kind=kind,
         original=original,
