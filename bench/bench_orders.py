@@ -216,8 +216,8 @@ def _count_rows(officer) -> list[dict]:
 
     samples = timed(lambda: selectors.order_counts(officer), times=SAMPLES)
     return [
-        figure("order_counts", "late and wrong counts p50", percentile(samples, 50), "ms"),
-        figure("order_counts", "late and wrong counts p95", percentile(samples, 95), "ms",
+        figure("order_counts", "late, due and wrong counts p50", percentile(samples, 50), "ms"),
+        figure("order_counts", "late, due and wrong counts p95", percentile(samples, 95), "ms",
                below=P95_MS),
     ]  # fmt: skip
 

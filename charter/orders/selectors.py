@@ -13,7 +13,6 @@ from charter.catalog.models import Product
 
 from . import rules
 from .models import (
-    OPEN_STATUSES,
     Order,
     OrderEvent,
     OrderLine,
@@ -23,9 +22,10 @@ from .models import (
     WarrantyClaim,
 )
 
-# Open orders as the late-queue index knows them (its condition is on these NULLs); the status
-# list is kept as well, for readers.
-OPEN = Q(status__in=OPEN_STATUSES, delivered_at__isnull=True, cancelled_at__isnull=True)
+# Open orders, exactly as the late-queue index's condition says: not delivered, not cancelled.
+# (The status is kept in step with these times by a constraint; leaving it out lets
+# PostgreSQL count late and due orders from the index alone.)
+OPEN = Q(delivered_at__isnull=True, cancelled_at__isnull=True)
 
 
 def orders_visible_to(user) -> QuerySet[Order]:
@@ -89,13 +89,20 @@ def order_detail(user, pk: int) -> Order | None:
     )
 
 
-def order_counts(user, *, now: datetime | None = None) -> dict:
-    """How many orders are late and wrongly delivered, for the queue's tabs and home panel."""
+def order_counts(
+    user, *, now: datetime | None = None, within: timedelta = timedelta(days=1)
+) -> dict:
+    """How many orders are late, due within ``within`` and wrongly delivered, for the queue's
+    tabs. Late and due are one pass over the open-orders index (promises before now + within),
+    wrong deliveries one over their own partial index."""
     now = now or timezone.now()
     visible = orders_visible_to(user)
-    late = visible.filter(OPEN, promised_by__lt=now).count()
+    open_counts = visible.filter(OPEN, promised_by__lt=now + within).aggregate(
+        late=Count("pk", filter=Q(promised_by__lt=now)),
+        due=Count("pk", filter=Q(promised_by__gte=now)),
+    )
     wrong = visible.filter(wrong_delivery=True).count()
-    return {"late": late, "wrong": wrong}
+    return {"late": open_counts["late"], "due": open_counts["due"], "wrong": wrong}
 
 
 def returns_visible_to(user) -> QuerySet[Return]:

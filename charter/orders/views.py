@@ -135,7 +135,6 @@ def order_queue(request: HttpRequest) -> HttpResponse:
     else:
         orders = selectors.recent_orders(user)
     counts = selectors.order_counts(user, now=now)
-    counts["due"] = page_selectors.due_soon_count(user, now=now)
     paginator = Paginator(orders, PAGE_SIZE)
     if show in ("late", "wrong", "due"):
         paginator.count = counts[show]  # already counted for the tabs: not twice
@@ -146,7 +145,12 @@ def order_queue(request: HttpRequest) -> HttpResponse:
         "show": show,
         "show_label": dict(TABS)[show],
         "page": page,
-        "rows": _late_rows(page.object_list, now),
+        "rows": page_selectors.queue_rows(
+            page.object_list,
+            now=now,
+            show=show,
+            may_see_customers=user.has_perm("customers.view_customer"),
+        ),
         "query": query,
         "customer": customer,
         "now": now,
