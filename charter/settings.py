@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "charter.standards",
     "charter.catalog",
     "charter.orders",
+    "charter.cases",
     "charter.api",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("charter.accounts.urls")),
     path("customers/", include("charter.customers.urls")),
     path("orders/", include("charter.orders.urls")),
+    path("cases/", include("charter.cases.urls")),
     path("charter/", standards_views.public_charter, name="public-charter"),
     path("standards/", include("charter.standards.urls")),
     path("api/v1/", include("charter.api.urls")),

@@ -52,6 +52,25 @@ _ORDERS = (
     "orders.add_warrantyclaim",
 )
 
+# Cases: whoever serves customers logs contacts and works complaints by the procedure.
+_CASES_READ = (
+    "cases.view_case",
+    "cases.view_contact",
+    "cases.view_caseevent",
+    "cases.view_resolution",
+    "cases.view_email",
+    "cases.view_category",
+    "cases.view_replytemplate",
+)
+_CASES = (
+    *_CASES_READ,
+    "cases.add_case",
+    "cases.change_case",
+    "cases.add_contact",
+    "cases.escalate_case",
+    "cases.add_resolution",
+)
+
 # Customers. Reading customer records (personal data) is for those who serve customers.
 _SEGMENTS_READ = (
     "customers.view_customertype",
@@ -67,6 +86,7 @@ _SERVE_CUSTOMERS = (
     "customers.add_segmentnotice",
     "customers.add_segmentfeedback",
     *_ORDERS,
+    *_CASES,
 )
 _MANAGE_ACCOUNTS = (
     *_SERVE_CUSTOMERS,
@@ -161,6 +181,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "orders.change_warrantyclaim",
             "orders.view_returnspolicy",
             "orders.change_returnspolicy",
+            "cases.manage_complex_case",
+            "cases.add_category",
+            "cases.change_category",
+            "cases.view_casesettings",
+            "cases.change_casesettings",
+            "cases.add_replytemplate",
+            "cases.change_replytemplate",
         ),
     ),
     RoleSpec(
@@ -184,6 +211,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "catalog.view_product",
             "catalog.view_productprice",
             *_ORDERS_READ,
+            *_CASES_READ,
             *_SEGMENTS_READ,
             "customers.view_customer",
             "customers.view_customerimport",

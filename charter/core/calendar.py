@@ -117,5 +117,22 @@ class BusinessCalendar:
             remaining -= closing - start
             start = self._at(self.next_business_day(start.date()), self.opens)
 
+    def business_hours_between(self, start: datetime, end: datetime) -> float:
+        """Opening hours between two moments (0 if end <= start): what a pause cost in
+        business time, so that a paused deadline moves by that much and no more."""
+        start, end = self.local(start), self.local(end)
+        if end <= start:
+            return 0.0
+        total = timedelta()
+        day = start.date()
+        while day <= end.date():
+            if self.is_business_day(day):
+                opens = max(start, self._at(day, self.opens))
+                closes = min(end, self._at(day, self.closes))
+                if closes > opens:
+                    total += closes - opens
+            day += timedelta(days=1)
+        return total.total_seconds() / 3600
+
     def add_calendar_days(self, moment: datetime, count: int) -> datetime:
         return self.local(moment) + timedelta(days=count)

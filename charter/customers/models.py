@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", "Web form"
     LETTER = "letter", "Letter"
     SMS = "sms", "Text message"
+    SOCIAL = "social", "Social media"
 
 
 class CustomerType(models.Model):

@@ -36,7 +36,7 @@ def current_version() -> CharterVersion | None:
 def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
     """The current charter's promise for ``event`` that applies to ``customer``: one for the
     complaint's ``topic`` (e.g. hardship) first, then a segment's over a customer type's over
-    everyone's."""
+    everyone's. ``customer`` None (a member of the public) gets the promises made to everyone."""
     version = current_version()
     if version is None:
         raise NoPromise("There is no approved charter yet, so nothing has been promised.")
@@ -45,14 +45,18 @@ def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
             "segment", "customer_type"
         )
     )
-    segment_ids = set(
-        customer.segment_memberships.filter(left_at__isnull=True).values_list(
-            "segment_id", flat=True
+    segment_ids = (
+        set(
+            customer.segment_memberships.filter(left_at__isnull=True).values_list(
+                "segment_id", flat=True
+            )
         )
+        if customer is not None
+        else set()
     )
     chosen = rules.most_specific(
         promises,
-        customer_type_id=customer.customer_type_id,
+        customer_type_id=customer.customer_type_id if customer is not None else None,
         segment_ids=segment_ids,
         topic=topic,
     )

@@ -155,3 +155,24 @@ def test_counting_business_days_over_long_spans_agrees_with_a_day_by_day_count()
             day += timedelta(days=1)
             expected += day.weekday() < 5 and day not in vic
         assert MELBOURNE.business_days_between(start, end) == expected, (start, end)
+
+
+@pytest.mark.parametrize(
+    "start, end, hours",
+    [
+        # Within one day.
+        (mel(2026, 11, 23, 10), mel(2026, 11, 23, 12, 30), 2.5),
+        # Friday 4 pm to Monday 10 am: one hour on Friday, one on Monday.
+        (mel(2026, 11, 20, 16), mel(2026, 11, 23, 10), 2.0),
+        # Melbourne Cup Day (Tue 3 Nov 2026) counts nothing: Mon 4 pm to Wed 10 am.
+        (mel(2026, 11, 2, 16), mel(2026, 11, 4, 10), 2.0),
+        # Overnight and outside hours only.
+        (mel(2026, 11, 23, 18), mel(2026, 11, 24, 8), 0.0),
+        (mel(2026, 11, 24, 8), mel(2026, 11, 23, 18), 0.0),
+    ],
+)
+def test_business_hours_between_two_moments(start, end, hours):
+    assert MELBOURNE.business_hours_between(start, end) == hours
+    # And adding them back lands on the same moment (when any passed).
+    if hours:
+        assert MELBOURNE.add_business_hours(start, hours) == end

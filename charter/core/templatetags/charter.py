@@ -56,3 +56,10 @@ def record_sections(context, page, obj):
             for section in sections_for(page, request, obj)
         )
     )  # fmt: skip
+
+
+@register.filter
+def pick(form, names: str):
+    """The form's fields named in ``names`` (space-separated), in that order, that it has:
+    ``{% include "core/_form_fields.html" with form=form fields=form|pick:"a b" %}``."""
+    return [form[name] for name in names.split() if name in form.fields]

@@ -1,0 +1,247 @@
+"""What the case pages show beyond ``selectors``: queue rows with their deadline state, the
+case's story (steps, contacts and emails in one timeline), and the log's analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+
+from charter.core.selectors import business_calendar
+from charter.orders import selectors as orders_selectors
+
+from . import rules, selectors
+from .models import Case, ComplainantType, DirectedAt
+
+STATE_WORDS = {
+    rules.MET: ("badge badge--ok", "Met"),
+    rules.MET_LATE: ("badge badge--warn", "Met late"),
+    rules.BREACHED: ("badge badge--bad", "Missed"),
+    rules.WARNING: ("badge badge--warn", "Due soon"),
+    rules.ON_TRACK: ("badge", "On track"),
+    rules.NONE: ("badge", "No promise"),
+}
+SEVERITY_BADGE = {1: "badge", 2: "badge", 3: "badge badge--warn", 4: "badge badge--bad"}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    state: str
+    state_class: str
+    due_text: str
+    due_iso: str
+    due_words: str
+    severity_class: str
+
+
+def _local_text(moment: datetime | None, calendar=None) -> tuple[str, str]:
+    if moment is None:
+        return "", ""
+    local = (calendar or business_calendar()).local(moment)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}", local.isoformat()
+
+
+def queue_rows(cases, *, now: datetime, warn: timedelta) -> list[QueueRow]:
+    rows = []
+    calendar = business_calendar()  # read once, not per row
+    for case in cases:
+        state = rules.deadline_state(case.resolve_due, case.notified_at, now, warn)
+        if case.paused_at:
+            state_class, label = "badge", "Waiting for the customer"
+        else:
+            state_class, label = STATE_WORDS[state]
+        text, iso = _local_text(case.resolve_due, calendar)
+        words = ""
+        if case.resolve_due and not case.notified_at:
+            words = (
+                f"{timesince(case.resolve_due, now)} ago"
+                if case.resolve_due < now
+                else f"in {timeuntil(case.resolve_due, now)}"
+            )
+        rows.append(
+            QueueRow(
+                case=case,
+                state=label,
+                state_class=state_class,
+                due_text=text,
+                due_iso=iso,
+                due_words=words,
+                severity_class=SEVERITY_BADGE.get(case.severity, "badge"),
+            )
+        )
+    return rows
+
+
+def order_choices(user, customer, *, limit: int = 30) -> list[tuple[str, str]]:
+    """The customer's latest orders, late ones marked, for linking to a new case."""
+    now = datetime.now().astimezone()
+    orders = orders_selectors.customer_orders(user, customer).prefetch_related(None)[:limit]
+    choices = []
+    calendar = business_calendar()
+    for order in orders:
+        placed = calendar.local(order.placed_at)
+        flag = " (late)" if order.is_late(now) else ""
+        flag += " (wrong delivery)" if order.wrong_delivery else ""
+        choices.append((str(order.pk), f"{order.reference}, placed {placed:%d %b %Y}{flag}"))
+    return choices
+
+
+def opened_message(case: Case) -> str:
+    text = f"{case.get_kind_display()} {case.reference} opened."
+    if case.resolve_due:
+        due, _ = _local_text(case.resolve_due)
+        text += f" Resolution due by {due}."
+    if case.routing:
+        text += " The procedure routed it: " + " ".join(case.routing)
+    return text
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due_text: str
+    due_iso: str
+    state: str
+    state_class: str
+    promise: str
+
+
+def deadlines(case: Case, *, now: datetime) -> list[Deadline]:
+    from .services import case_settings
+
+    warn = timedelta(hours=case_settings().warn_hours_before)
+    found = []
+    calendar = business_calendar()
+    for label, due, done, promise in (
+        ("Acknowledge", case.acknowledge_due, case.acknowledged_at, case.acknowledge_promise),
+        (
+            "Resolve or give a final response",
+            case.resolve_due,
+            case.notified_at,
+            case.resolve_promise,
+        ),
+        ("Follow up", case.follow_up_due, case.followed_up_at, None),
+    ):
+        if due is None and label == "Follow up":
+            continue
+        state = rules.deadline_state(due, done, now, warn)
+        if case.paused_at and label.startswith("Resolve") and state != rules.MET:
+            state_class, word = "badge", "Paused: waiting for the customer"
+        else:
+            state_class, word = STATE_WORDS[state]
+        text, iso = _local_text(due, calendar)
+        found.append(
+            Deadline(
+                label=label,
+                due_text=text,
+                due_iso=iso,
+                state=word,
+                state_class=state_class,
+                promise=promise.wording if promise else "",
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    at: datetime
+    kind: str  # "event", "contact" or "email"
+    label: str
+    text: str
+    by: str
+    badge: str
+
+
+def story(case: Case) -> list[StoryItem]:
+    """Steps, contacts and emails of the case in the order they happened (all prefetched)."""
+    items = [
+        StoryItem(
+            at=e.at,
+            kind="event",
+            label=e.get_kind_display(),
+            text=e.text,
+            by=str(e.by) if e.by else "Charter",
+            badge="badge badge--bad"
+            if e.kind in ("breached",)
+            else "badge badge--warn"
+            if e.kind in ("escalated", "routed", "warned", "paused")
+            else "badge",
+        )
+        for e in case.events.all()
+    ]
+    items += [
+        StoryItem(
+            at=c.at,
+            kind="contact",
+            label=f"{c.get_channel_display()}, {c.get_direction_display().lower()}",
+            text=c.summary
+            + (
+                f" ({c.duration_seconds // 60} min {c.duration_seconds % 60} s)"
+                if c.duration_seconds
+                else ""
+            ),
+            by=str(c.staff) if c.staff else "",
+            badge="badge badge--ok",
+        )
+        for c in case.contacts.all()
+        if not hasattr(c, "_from_email")
+    ]
+    items += [
+        StoryItem(
+            at=m.received_at,
+            kind="email",
+            label=f"Email {m.get_direction_display().lower()}",
+            text=f"{m.subject}\n\n{m.body[:2000]}",
+            by=m.from_address,
+            badge="badge",
+        )
+        for m in case.emails.all()
+    ]
+    return sorted(items, key=lambda item: item.at)
+
+
+def log_analysis(cases) -> dict:
+    """Counts of the filtered log: per month (for the chart), per category, per who made it
+    and per what it was directed at."""
+    months = selectors.log_counts_by_month(cases)
+    peak = max((m["n"] for m in months), default=0)
+    return {
+        "months": [{**m, "share": round(100 * m["n"] / peak) if peak else 0} for m in months],
+        "by_category": [
+            (row["category__name"] or "Not categorised", row["n"])
+            for row in selectors.log_counts_by(cases, "category__name")
+        ],
+        "by_made_by": [
+            (ComplainantType(row["complainant_type"]).label, row["n"])
+            for row in selectors.log_counts_by(cases, "complainant_type")
+        ],
+        "by_directed_at": [
+            (DirectedAt(row["directed_at"]).label if row["directed_at"] else "Not said", row["n"])
+            for row in selectors.log_counts_by(cases, "directed_at")
+        ],
+    }
+
+
+def customer_cases_section(request, customer, limit: int = 5) -> dict:
+    return {
+        "customer": customer,
+        "cases": selectors.customer_cases(request.user, customer, limit=limit),
+    }
+
+
+def my_cases_panel(user, *, now: datetime | None = None) -> dict:
+    now = now or datetime.now().astimezone()
+    from .services import case_settings
+
+    warn = timedelta(hours=case_settings().warn_hours_before)
+    rows = queue_rows(selectors.case_queue(user, mine=True)[:5], now=now, warn=warn)
+    return {"rows": rows, "counts": selectors.queue_counts(user, now=now, warn=warn)}
+
+
+def format_due(case: Case) -> str:
+    text, iso = _local_text(case.resolve_due)
+    return format_html('<time datetime="{}">{}</time>', iso, text) if text else ""

@@ -1,0 +1,206 @@
+"""Reads about contacts and cases: the queue, the case page, the log and its analysis, and the
+deadline queries the periodic check runs. Each returns only what the user may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from charter.orders.models import Order
+
+from .models import Case, CaseEvent, CaseKind, Category, Contact, Email, MailStatus, Resolution
+
+OPEN = Q(closed_at__isnull=True)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Anyone who serves customers sees every case (a colleague may pick up any complaint)."""
+    if not user.has_perm("cases.view_case"):
+        return Case.objects.none()
+    return Case.objects.all()
+
+
+def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("customer", "owner", "category")
+
+
+def case_queue(user, *, mine: bool = False, kind: str = "") -> QuerySet[Case]:
+    """Open cases, what falls due first at the top (no due time last). Reads the open-cases
+    index in its own order."""
+    found = cases_visible_to(user).filter(OPEN)
+    if mine:
+        found = found.filter(owner=user)
+    if kind:
+        found = found.filter(kind=kind)
+    return _listed(found).order_by("resolve_due", "pk")
+
+
+def queue_counts(user, *, now: datetime | None = None, warn: timedelta = timedelta(hours=4)):
+    """Open cases: all, mine, past due and due soon, in one pass over the open cases."""
+    now = now or timezone.now()
+    return (
+        cases_visible_to(user)
+        .filter(OPEN)
+        .aggregate(
+            open=Count("pk"),
+            mine=Count("pk", filter=Q(owner=user)),
+            overdue=Count("pk", filter=Q(resolve_due__lt=now, notified_at__isnull=True)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    resolve_due__gte=now, resolve_due__lt=now + warn, notified_at__isnull=True
+                ),
+            ),
+        )
+    )
+
+
+def case_detail(user, pk: int) -> Case | None:
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "customer",
+            "customer__account_manager",
+            "owner",
+            "opened_by",
+            "category",
+            "acknowledge_promise",
+            "resolve_promise",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
+            Prefetch(
+                "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
+            ),
+            Prefetch(
+                "resolutions",
+                queryset=Resolution.objects.select_related("by", "order", "approval"),
+            ),
+            Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
+            "returns",
+            "warranties__product",
+            "emails",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def customer_cases(user, customer, *, limit: int = 10) -> list[Case]:
+    return list(
+        _listed(cases_visible_to(user).filter(customer=customer)).order_by("-opened_at", "-pk")[
+            :limit
+        ]
+    )
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    if not user.has_perm("cases.view_contact"):
+        return Contact.objects.none()
+    return Contact.objects.all()
+
+
+def recent_contacts(user) -> QuerySet[Contact]:
+    return (
+        contacts_visible_to(user).select_related("customer", "staff", "case").order_by("-at", "-pk")
+    )
+
+
+# --- The deadline check (by query, so a restart misses none) ----------------------------------
+
+
+def unacknowledged_breaching(now: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(
+        OPEN,
+        acknowledged_at__isnull=True,
+        acknowledge_due__lt=now,
+        acknowledge_breached_at__isnull=True,
+    )
+
+
+def breaching(now: datetime) -> QuerySet[Case]:
+    """Open cases past their resolution due time, not yet answered, not waiting for the
+    customer, and not yet recorded as breached."""
+    return Case.objects.filter(
+        OPEN,
+        notified_at__isnull=True,
+        paused_at__isnull=True,
+        resolve_due__lt=now,
+        resolve_breached_at__isnull=True,
+    )
+
+
+def warning_due(now: datetime, warn: timedelta) -> QuerySet[Case]:
+    return Case.objects.filter(
+        OPEN,
+        notified_at__isnull=True,
+        paused_at__isnull=True,
+        resolve_due__gte=now,
+        resolve_due__lte=now + warn,
+        warned_at__isnull=True,
+    )
+
+
+# --- The complaints log and its analysis ------------------------------------------------------
+
+
+def complaints_log(
+    user,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    category: str = "",
+    channel: str = "",
+    complainant_type: str = "",
+    directed_at: str = "",
+    status: str = "",
+    kind: str = CaseKind.COMPLAINT,
+) -> QuerySet[Case]:
+    """Cases opened in a period (``end`` included), filtered as the log's form asks."""
+    found = cases_visible_to(user)
+    if kind:
+        found = found.filter(kind=kind)
+    if start:
+        found = found.filter(opened_at__date__gte=start)
+    if end:
+        found = found.filter(opened_at__date__lte=end)
+    if category:
+        found = found.filter(category__slug=category)
+    for field, value in (
+        ("channel", channel),
+        ("complainant_type", complainant_type),
+        ("directed_at", directed_at),
+    ):
+        if value:
+            found = found.filter(**{field: value})
+    if status == "open":
+        found = found.filter(OPEN)
+    elif status:
+        found = found.filter(status=status)
+    return _listed(found).order_by("-opened_at", "-pk")
+
+
+def log_counts_by_month(cases: QuerySet[Case]) -> list[dict]:
+    """Counts per month of the filtered log, for its chart."""
+    return list(
+        cases.order_by()
+        .annotate(month=TruncMonth("opened_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+
+
+def log_counts_by(cases: QuerySet[Case], field: str) -> list[dict]:
+    return list(cases.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field))
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def quarantined_mail() -> QuerySet[Email]:
+    return Email.objects.filter(status=MailStatus.QUARANTINED).defer("raw").order_by("-received_at")

@@ -1,0 +1,844 @@
+"""Every write about contacts and cases.
+
+A case changes step only through ``case_step``, which checks the procedure (``rules``), writes
+the case's story and sets the step's time. Opening a complaint applies the procedure's routing
+rules and takes its due times from the charter's promises. Money and goods given to put a
+complaint right go through the authority limits (``accounts.services.authority_require``);
+above the actor's limit they wait, and ``approval_decided`` completes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from uuid import uuid4
+
+from django.db import transaction
+from django.utils import timezone
+
+from charter.accounts import selectors as accounts_selectors
+from charter.accounts import services as accounts_services
+from charter.accounts.models import ApprovalRequest, ApprovalStatus, AuthorityAction, RoleCode
+from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.selectors import business_calendar
+from charter.core.tasks import enqueue_on_commit
+from charter.customers.models import Channel
+from charter.orders import services as orders_services
+from charter.orders.models import Order
+from charter.standards.models import PromiseEvent, PromiseUnit
+from charter.standards.selectors import NoPromise, deadline_for
+
+from . import rules
+from .models import (
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseKind,
+    CaseSettings,
+    CaseStatus,
+    ComplainantType,
+    Contact,
+    Direction,
+    EscalationLevel,
+    Resolution,
+    ResolutionKind,
+    ResolutionStatus,
+    Severity,
+)
+
+MAX_AMOUNT = Decimal("1e10")
+MANAGE_COMPLEX = "cases.manage_complex_case"
+
+# What each resolution asks of the authority limits; the rest need none.
+RESOLUTION_ACTIONS = {
+    ResolutionKind.REFUND: AuthorityAction.REFUND,
+    ResolutionKind.GOODWILL_REFUND: AuthorityAction.REFUND,
+    ResolutionKind.CREDIT: AuthorityAction.REFUND,
+    ResolutionKind.COMPENSATION: AuthorityAction.COMPENSATE,
+    ResolutionKind.REPLACEMENT: AuthorityAction.REPLACE,
+}
+MONEY_KINDS = {
+    ResolutionKind.REFUND,
+    ResolutionKind.GOODWILL_REFUND,
+    ResolutionKind.CREDIT,
+    ResolutionKind.COMPENSATION,
+}
+
+
+def _require(actor, permission: str, doing: str) -> None:
+    if actor is not None and not actor.has_perm(permission):
+        raise NotPermitted(f"Your role does not allow you to {doing}.")
+
+
+def case_settings() -> CaseSettings:
+    return CaseSettings.objects.order_by("pk").first() or CaseSettings.objects.create()
+
+
+def _event(case, kind, *, by=None, text="", at=None, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, by=by, text=text, at=at or timezone.now(), **fields
+    )
+
+
+def _clean(value: str, limit: int, label: str, field: str, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"{label} is needed.", field=field)
+    if len(value) > limit:
+        raise DomainError(f"{label} is too long: at most {limit} characters.", field=field)
+    return value
+
+
+def _choice(value, choices, label: str, field: str):
+    if value not in choices.values:
+        options = ", ".join(str(v) for v in choices.labels)
+        raise DomainError(f"{label} must be one of: {options}.", field=field)
+    return value
+
+
+# --- Contacts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor,
+    channel: str,
+    summary: str,
+    direction: str = Direction.INBOUND,
+    customer=None,
+    public_name: str = "",
+    public_email: str = "",
+    public_phone: str = "",
+    at: datetime | None = None,
+    duration_seconds: int | None = None,
+    case: Case | None = None,
+) -> Contact:
+    """Log one conversation. It joins ``case`` when given (an outbound contact on a case that
+    is not yet acknowledged acknowledges it)."""
+    _require(actor, "cases.add_contact", "log contacts")
+    _choice(channel, Channel, "The channel", "channel")
+    _choice(direction, Direction, "The direction", "direction")
+    summary = _clean(summary, 20_000, "A summary of the contact", "summary", required=True)
+    if duration_seconds is not None and not 0 <= int(duration_seconds) <= 86_400:
+        raise DomainError("A call lasts between 0 seconds and a day.", field="duration_seconds")
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=5):
+        raise DomainError("A contact cannot be logged in the future.", field="at")
+    if customer is None and case is not None:
+        customer = case.customer
+    if customer is None and not (public_name or public_email or public_phone) and case is None:
+        public_name = ""  # an anonymous caller is allowed: the summary says what they wanted
+    contact = Contact.objects.create(
+        case=case,
+        customer=customer,
+        public_name=_clean(public_name, 200, "The name", "public_name"),
+        public_email=_clean(public_email, 254, "The email address", "public_email"),
+        public_phone=_clean(public_phone, 40, "The phone number", "public_phone"),
+        staff=actor,
+        channel=channel,
+        direction=direction,
+        at=at,
+        duration_seconds=duration_seconds,
+        summary=summary,
+        created_at=now,
+    )
+    if case is not None:
+        case = _locked(case)
+        if direction == Direction.OUTBOUND and case.acknowledged_at is None:
+            case.acknowledged_at = at
+            case.updated_at = now
+            case.save(update_fields=["acknowledged_at", "updated_at"])
+        if case.is_open and case.paused_at and direction == Direction.INBOUND:
+            _resume(case, actor=actor, at=at, why="The customer came back")
+    return contact
+
+
+# --- Opening a case ---------------------------------------------------------------------------
+
+
+def is_significant(customer) -> bool:
+    if customer is None:
+        return False
+    return customer.annual_value >= case_settings().significant_annual_value
+
+
+def _due_times(case: Case) -> list[str]:
+    """Set the acknowledgement and resolution due times from the charter; returns notes for
+    the story when the charter has no promise for one."""
+    notes = []
+    if case.kind == CaseKind.COMPLAINT:
+        events = [
+            ("acknowledge", PromiseEvent.COMPLAINT_ACKNOWLEDGE),
+            ("resolve", PromiseEvent.COMPLAINT_RESOLVE),
+        ]
+    else:
+        events = [("resolve", PromiseEvent.ENQUIRY_REPLY)]
+    for which, event in events:
+        try:
+            found = deadline_for(case.customer, event, case.opened_at, topic=case.topic)
+        except NoPromise as missing:
+            notes.append(str(missing))
+            continue
+        setattr(case, f"{which}_due", found.due)
+        setattr(case, f"{which}_promise", found.promise)
+    return notes
+
+
+def _managers():
+    return accounts_selectors.users_with_role(RoleCode.CUSTOMER_SERVICE_MANAGER).order_by("pk")
+
+
+def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
+    routing = rules.route(
+        rules.RoutingFacts(
+            severity=case.severity,
+            involves_injury=case.involves_injury,
+            property_damage=case.property_damage,
+            not_covered=case.not_covered,
+            legal_threat=case.legal_threat,
+            competitor_threat=case.competitor_threat,
+            significant_customer=case.significant_customer,
+            marked_complex=case.complex,
+        )
+    )
+    case.severity = routing.severity
+    case.complex = routing.complex
+    known = {line for line in case.routing}
+    new_reasons = [reason for reason in routing.reasons if reason not in known]
+    case.routing = [*case.routing, *new_reasons]
+    if routing.to_manager and case.escalation != EscalationLevel.MANAGER:
+        case.escalation = EscalationLevel.MANAGER
+        case.escalated_at = at
+        if case.owner is None or not case.owner.has_perm(MANAGE_COMPLEX):
+            case.owner = _managers().first()
+    if routing.notify_account_manager and new_reasons and case.customer_id:
+        manager_id = case.customer.account_manager_id
+        if manager_id:
+            from .tasks import tell_account_manager
+
+            enqueue_on_commit(tell_account_manager, case.pk)
+    for reason in new_reasons:
+        _event(case, CaseEventKind.ROUTED, by=actor, text=reason, at=at)
+    return routing
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    kind: str = CaseKind.COMPLAINT,
+    subject: str,
+    channel: str,
+    customer=None,
+    public_name: str = "",
+    public_email: str = "",
+    public_phone: str = "",
+    complainant_type: str = "",
+    directed_at: str = "",
+    directed_at_detail: str = "",
+    category=None,
+    topic: str = "",
+    severity: int = Severity.NORMAL,
+    desired_outcome: str = "",
+    description: str = "",
+    involves_injury: bool = False,
+    property_damage: bool = False,
+    not_covered: bool = False,
+    legal_threat: bool = False,
+    competitor_threat: bool = False,
+    complex: bool = False,
+    opened_at: datetime | None = None,
+    orders=(),
+    returns=(),
+    warranties=(),
+    contact: Contact | None = None,
+) -> Case:
+    """Open a case. A complaint gets its due times from the charter and is routed by the
+    procedure: injury and anything the officers' procedure does not cover go to the manager,
+    property damage starts an insurance claim, threats and significant customers raise the
+    severity and tell the account manager."""
+    _require(actor, "cases.add_case", "open cases")
+    _choice(kind, CaseKind, "The kind of case", "kind")
+    _choice(channel, Channel, "The channel", "channel")
+    subject = _clean(subject, 200, "A subject", "subject", required=True)
+    if customer is None and not (public_name or public_email or public_phone):
+        raise DomainError(
+            "Choose the customer, or give the name and a way to reach the person.",
+            field="customer",
+        )
+    if not complainant_type:
+        complainant_type = ComplainantType.CUSTOMER if customer else ComplainantType.PUBLIC
+    _choice(complainant_type, ComplainantType, "Who complained", "complainant_type")
+    if directed_at:
+        from .models import DirectedAt
+
+        _choice(directed_at, DirectedAt, "What it is directed at", "directed_at")
+    try:
+        severity = int(severity)
+    except (TypeError, ValueError):
+        raise DomainError("Choose a severity.", field="severity") from None
+    _choice(severity, Severity, "The severity", "severity")
+    now = timezone.now()
+    opened_at = opened_at or now
+    case = Case(
+        reference=f"new-{uuid4().hex[:15]}",  # replaced by CASE-<id> below
+        kind=kind,
+        subject=subject,
+        description=_clean(description, 20_000, "The description", "description"),
+        customer=customer,
+        public_name=_clean(public_name, 200, "The name", "public_name"),
+        public_email=_clean(public_email, 254, "The email address", "public_email"),
+        public_phone=_clean(public_phone, 40, "The phone number", "public_phone"),
+        complainant_type=complainant_type,
+        directed_at=directed_at,
+        directed_at_detail=_clean(directed_at_detail, 200, "Who or what", "directed_at_detail"),
+        category=category,
+        topic=_clean(topic, 40, "The topic", "topic"),
+        severity=severity,
+        desired_outcome=_clean(desired_outcome, 5_000, "The desired outcome", "desired_outcome"),
+        channel=channel,
+        involves_injury=involves_injury,
+        property_damage=property_damage,
+        not_covered=not_covered,
+        legal_threat=legal_threat,
+        competitor_threat=competitor_threat,
+        complex=complex,
+        significant_customer=is_significant(customer),
+        opened_by=actor,
+        owner=actor,
+        opened_at=opened_at,
+        updated_at=now,
+    )
+    notes = _due_times(case)
+    case.save()
+    case.reference = f"CASE-{case.pk}"
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+    _event(
+        case,
+        CaseEventKind.OPENED,
+        by=actor,
+        at=opened_at,
+        to_status=CaseStatus.RECEIVED,
+        text=f"{case.get_kind_display()} received by {case.get_channel_display().lower()} "
+        "and logged.",
+    )
+    for note in notes:
+        _event(case, CaseEventKind.NOTE, by=actor, at=opened_at, text=note)
+    if kind == CaseKind.COMPLAINT:
+        _apply_routing(case, actor=actor, at=opened_at)
+        case.save()
+    _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
+    if contact is not None:
+        Contact.objects.filter(pk=contact.pk).update(case=case)
+    return case
+
+
+def _link(case, *, orders=(), returns=(), warranties=(), actor=None) -> None:
+    linked = []
+    for field, items in (("orders", orders), ("returns", returns), ("warranties", warranties)):
+        items = [item for item in items if item is not None]
+        if items:
+            if case.customer_id and any(i.customer_id != case.customer_id for i in items):
+                raise DomainError("A case can only link records of its own customer.", field=field)
+            getattr(case, field).add(*items)
+            linked += [getattr(i, "reference", None) or str(i) for i in items]
+    if linked:
+        _event(case, CaseEventKind.LINKED, by=actor, text="Linked " + ", ".join(linked) + ".")
+
+
+@transaction.atomic
+def case_link(*, actor, case: Case, orders=(), returns=(), warranties=()) -> Case:
+    _require(actor, "cases.change_case", "change cases")
+    _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_update_facts(*, actor, case: Case, **facts) -> Case:
+    """Record what the investigation found (injury, property damage, a threat...) and route
+    again: a rule that now fires applies from here on."""
+    _require(actor, "cases.change_case", "change cases")
+    case = _locked(case)
+    allowed = {
+        "involves_injury",
+        "property_damage",
+        "not_covered",
+        "legal_threat",
+        "competitor_threat",
+        "complex",
+        "severity",
+        "category",
+        "directed_at",
+        "directed_at_detail",
+        "desired_outcome",
+        "description",
+    }
+    unknown = set(facts) - allowed
+    if unknown:
+        raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in facts.items():
+        setattr(case, name, value)
+    if case.kind == CaseKind.COMPLAINT:
+        _apply_routing(case, actor=actor, at=timezone.now())
+    case.updated_at = timezone.now()
+    case.save()
+    return case
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("customer", "owner").get(pk=case.pk)
+
+
+# --- The procedure ----------------------------------------------------------------------------
+
+
+def facts_for(case: Case) -> rules.CaseFacts:
+    resolutions = [r.status for r in case.resolutions.all()]  # prefetched on the case page
+    return rules.CaseFacts(
+        kind=case.kind,
+        status=case.status,
+        paused=case.paused_at is not None,
+        complex=case.complex,
+        involves_injury=case.involves_injury,
+        needs_manager=case.escalation == EscalationLevel.MANAGER,
+        owner_is_manager=bool(case.owner and case.owner.has_perm(MANAGE_COMPLEX)),
+        callback_agreed=case.callback_at is not None,
+        has_resolution=any(s != ResolutionStatus.REJECTED for s in resolutions),
+        resolution_waiting=ResolutionStatus.AWAITING_APPROVAL in resolutions,
+        system_action=bool(case.system_action.strip()),
+        customer_action=bool(case.customer_action.strip()),
+        follow_up_set=case.follow_up_due is not None,
+        referred_to=bool(case.referred_to.strip()),
+    )
+
+
+def _follow_up_due(case: Case, at: datetime) -> datetime:
+    try:
+        return deadline_for(case.customer, PromiseEvent.FOLLOW_UP, at).due
+    except NoPromise:
+        days = case_settings().follow_up_business_days
+        return business_calendar().add_business_days(at, days)
+
+
+@transaction.atomic
+def case_step(
+    *, actor, case: Case, to: str, note: str = "", outcome: str = "", referred_to: str = ""
+) -> Case:
+    """Move a case to the procedure's next step, or refuse with the reason."""
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if referred_to:
+        case.referred_to = _clean(referred_to, 200, "The outside body", "referred_to")
+    refusal = rules.step_refusal(facts_for(case), to)
+    if refusal:
+        raise Conflict(refusal)
+    if case.kind == CaseKind.COMPLAINT and to in (CaseStatus.CLOSED, CaseStatus.REFERRED):
+        action = (
+            AuthorityAction.CLOSE_COMPLAINT
+            if to == CaseStatus.CLOSED
+            else AuthorityAction.REFER_OUTSIDE
+        )
+        decision = accounts_selectors.authority_check(actor=actor, action=action)
+        if not decision.allowed:
+            raise NotPermitted(decision.reason)
+    now = timezone.now()
+    before = case.status
+    case.status = to
+    if to != CaseStatus.RECEIVED and case.acknowledged_at is None:
+        case.acknowledged_at = now
+    if to == CaseStatus.NOTIFIED:
+        case.notified_at = now
+        if case.follow_up_due is None:
+            case.follow_up_due = _follow_up_due(case, now)
+    elif to == CaseStatus.FOLLOWED_UP:
+        case.followed_up_at = now
+    elif to == CaseStatus.CLOSED:
+        case.closed_at = now
+    if outcome:
+        case.outcome = _clean(outcome, 2_000, "The outcome", "outcome")
+    case.updated_at = now
+    case.save()
+    text = f"{rules.STEP_LABELS[before].capitalize()} → {rules.STEP_LABELS[to]}."
+    if to == CaseStatus.REFERRED:
+        text += f" Referred to {case.referred_to}."
+    if note.strip():
+        text += " " + note.strip()
+    _event(case, CaseEventKind.STEP, by=actor, at=now, from_status=before, to_status=to, text=text)
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, actor, case: Case, to: str, reason: str, owner=None) -> Case:
+    """Escalate to a supervisor or the customer service manager. The case goes to ``owner``
+    when given (who must hold the level's role), else to the first of them."""
+    _require(actor, "cases.escalate_case", "escalate cases")
+    case = _locked(case)
+    if not case.is_open:
+        raise Conflict("The case is closed.")
+    if to not in (EscalationLevel.SUPERVISOR, EscalationLevel.MANAGER):
+        raise DomainError("Escalate to a supervisor or the customer service manager.", field="to")
+    reason = _clean(reason, 2_000, "The reason for escalating", "reason", required=True)
+    levels = [EscalationLevel.NONE, EscalationLevel.SUPERVISOR, EscalationLevel.MANAGER]
+    if levels.index(to) <= levels.index(case.escalation or EscalationLevel.NONE):
+        raise Conflict(f"The case is already with the {case.get_escalation_display().lower()}.")
+    role = (
+        RoleCode.SUPERVISOR
+        if to == EscalationLevel.SUPERVISOR
+        else RoleCode.CUSTOMER_SERVICE_MANAGER
+    )
+    holders = accounts_selectors.users_with_role(role).order_by("pk")
+    if owner is not None:
+        if not holders.filter(pk=owner.pk).exists():
+            raise DomainError(f"{owner} is not a {RoleCode(role).label.lower()}.", field="owner")
+    else:
+        owner = holders.first()
+    now = timezone.now()
+    case.escalation, case.escalated_at, case.updated_at = to, now, now
+    if owner is not None:
+        case.owner = owner
+    case.save()
+    who = owner.get_full_name() if owner else f"the {EscalationLevel(to).label.lower()}"
+    _event(case, CaseEventKind.ESCALATED, by=actor, at=now, text=f"Escalated to {who}: {reason}")
+    from .tasks import tell_owner
+
+    enqueue_on_commit(tell_owner, case.pk, f"Escalated to you: {reason}")
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor, case: Case, owner) -> Case:
+    """Give a case to someone (a supervisor sharing out work, a manager taking it)."""
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if case.escalation == EscalationLevel.MANAGER and not owner.has_perm(MANAGE_COMPLEX):
+        raise DomainError("The procedure keeps this complaint with the manager.", field="owner")
+    if not owner.has_perm("cases.change_case"):
+        raise DomainError(f"{owner} does not work on cases.", field="owner")
+    case.owner, case.updated_at = owner, timezone.now()
+    case.save(update_fields=["owner", "updated_at"])
+    _event(case, CaseEventKind.NOTE, by=actor, text=f"Given to {owner.get_full_name() or owner}.")
+    return case
+
+
+@transaction.atomic
+def case_callback(*, actor, case: Case, at: datetime) -> Case:
+    """Record the time agreed for the manager to call the customer back."""
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if at < timezone.now() - timedelta(minutes=5):
+        raise DomainError("The call-back time agreed is in the past.", field="callback_at")
+    case.callback_at, case.updated_at = at, timezone.now()
+    case.save(update_fields=["callback_at", "updated_at"])
+    local = business_calendar().local(at)
+    _event(
+        case, CaseEventKind.NOTE, by=actor, text=f"Call-back agreed for {local:%a %d %b %Y, %H:%M}."
+    )
+    return case
+
+
+@transaction.atomic
+def case_plan(
+    *, actor, case: Case, system_action: str, customer_action: str, follow_up_due: datetime
+) -> Case:
+    """The manager's procedure for a complex complaint: actions at system level and for the
+    customer, decided before the customer is contacted, and the follow-up date."""
+    _require(actor, MANAGE_COMPLEX, "plan complex complaints")
+    case = _locked(case)
+    case.system_action = _clean(
+        system_action, 5_000, "The system-level action", "system_action", required=True
+    )
+    case.customer_action = _clean(
+        customer_action, 5_000, "What we do for the customer", "customer_action", required=True
+    )
+    if follow_up_due is None or follow_up_due <= timezone.now():
+        raise DomainError("The follow-up date must be in the future.", field="follow_up_due")
+    case.follow_up_due = follow_up_due
+    case.updated_at = timezone.now()
+    case.save()
+    _event(
+        case,
+        CaseEventKind.NOTE,
+        by=actor,
+        text=(
+            f"Manager's plan. System level: {case.system_action} For the customer: "
+            f"{case.customer_action}"
+        ),
+    )
+    return case
+
+
+@transaction.atomic
+def case_insurance_claim(*, actor, case: Case, claim: str) -> Case:
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    case.insurance_claim = _clean(
+        claim, 60, "The claim form's number", "insurance_claim", required=True
+    )
+    case.updated_at = timezone.now()
+    case.save(update_fields=["insurance_claim", "updated_at"])
+    _event(
+        case, CaseEventKind.NOTE, by=actor, text=f"Insurance claim {case.insurance_claim} started."
+    )
+    return case
+
+
+@transaction.atomic
+def case_note(*, actor, case: Case, text: str) -> CaseEvent:
+    _require(actor, "cases.change_case", "work on cases")
+    return _event(
+        case,
+        CaseEventKind.NOTE,
+        by=actor,
+        text=_clean(text, 10_000, "The note", "text", required=True),
+    )
+
+
+# --- Waiting for the customer -----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_pause(*, actor, case: Case, reason: str) -> Case:
+    """Stop the resolution clock while we wait for the customer."""
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if not case.is_open:
+        raise Conflict("The case is closed.")
+    if case.paused_at:
+        raise Conflict("The case is already waiting for the customer.")
+    now = timezone.now()
+    case.paused_at = now
+    case.pause_reason = _clean(reason, 200, "What we are waiting for", "reason", required=True)
+    case.updated_at = now
+    case.save()
+    _event(
+        case,
+        CaseEventKind.PAUSED,
+        by=actor,
+        at=now,
+        text=f"Waiting for the customer: {case.pause_reason}",
+    )
+    return case
+
+
+def _resume(case: Case, *, actor, at: datetime, why: str) -> None:
+    """Restart the clock: the resolution due time moves by the time waited, counted as the
+    promise counts (business hours for business promises, plain time for calendar days)."""
+    waited_from = case.paused_at
+    if case.resolve_due and waited_from and at > waited_from:
+        unit = case.resolve_promise.unit if case.resolve_promise_id else None
+        if unit == PromiseUnit.CALENDAR_DAYS:
+            case.resolve_due += at - waited_from
+        else:
+            calendar = business_calendar()
+            hours = calendar.business_hours_between(waited_from, at)
+            if hours:
+                case.resolve_due = calendar.add_business_hours(case.resolve_due, hours)
+    case.paused_at, case.pause_reason, case.updated_at = None, "", timezone.now()
+    case.save()
+    local = business_calendar().local(case.resolve_due) if case.resolve_due else None
+    moved = f" Resolution now due {local:%a %d %b %Y, %H:%M}." if local else ""
+    _event(case, CaseEventKind.RESUMED, by=actor, at=at, text=f"{why}.{moved}")
+
+
+@transaction.atomic
+def case_resume(*, actor, case: Case) -> Case:
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if not case.paused_at:
+        raise Conflict("The case is not waiting for the customer.")
+    _resume(case, actor=actor, at=timezone.now(), why="Resumed")
+    return case
+
+
+# --- Resolutions ------------------------------------------------------------------------------
+
+
+def _money(value, label: str, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise DomainError(f"{label} must be a number, e.g. 25.00.", field=field) from None
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        raise DomainError(f"{label} must be zero or more, and less than 10 billion.", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def resolution_add(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    description: str,
+    amount=None,
+    item_value=None,
+    order: Order | None = None,
+) -> Resolution:
+    """Record what we do for the customer. A refund, credit, goodwill refund, compensation or
+    replacement goes through the actor's authority limits: within them it is done now, above
+    them it waits for approval by a role that may grant it. A reorder places the order now
+    (the customer pays); a replacement of an order is placed through the orders' own door."""
+    _require(actor, "cases.change_case", "work on cases")
+    case = _locked(case)
+    if not case.is_open:
+        raise Conflict("The case is closed.")
+    _choice(kind, ResolutionKind, "The resolution", "kind")
+    description = _clean(description, 5_000, "What we will do", "description", required=True)
+    amount = _money(amount, "The amount", "amount")
+    item_value = _money(item_value, "The product's value", "item_value")
+    if kind in MONEY_KINDS and not amount:
+        raise DomainError("Give the amount.", field="amount")
+    if kind == ResolutionKind.GOODWILL_REFUND and item_value is None:
+        raise DomainError(
+            "Give the faulty product's value: a goodwill refund is a share of it.",
+            field="item_value",
+        )
+    if order is not None and case.customer_id and order.customer_id != case.customer_id:
+        raise DomainError("That order is another customer's.", field="order")
+    if kind in (ResolutionKind.REORDER,) and order is None:
+        raise DomainError("Choose the order to place again.", field="order")
+    now = timezone.now()
+    resolution = Resolution(
+        case=case,
+        kind=kind,
+        description=description,
+        amount=amount,
+        item_value=item_value,
+        order=order,
+        by=actor,
+        at=now,
+    )
+    if kind == ResolutionKind.REORDER:
+        resolution.order = orders_services.order_reorder(actor=actor, order=order, expedite=True)
+        resolution.status, resolution.done_at = ResolutionStatus.DONE, now
+    elif kind == ResolutionKind.REPLACEMENT and order is not None:
+        placed = orders_services.order_replace(actor=actor, order=order, reason=description)
+        if isinstance(placed, ApprovalRequest):
+            resolution.status, resolution.approval = ResolutionStatus.AWAITING_APPROVAL, placed
+        else:
+            resolution.order, resolution.status, resolution.done_at = (
+                placed,
+                ResolutionStatus.DONE,
+                now,
+            )
+    elif kind in RESOLUTION_ACTIONS:
+        resolution.save()
+        outcome = accounts_services.authority_require(
+            actor=actor,
+            action=RESOLUTION_ACTIONS[kind],
+            amount=amount if kind in MONEY_KINDS else (amount or item_value),
+            item_value=item_value,
+            currency=resolution.currency,
+            description=f"{resolution.get_kind_display()} on {case.reference}: {description}",
+            subject=resolution,
+        )
+        if outcome.may_proceed:
+            resolution.status, resolution.done_at = ResolutionStatus.DONE, now
+        else:
+            resolution.status, resolution.approval = (
+                ResolutionStatus.AWAITING_APPROVAL,
+                outcome.approval,
+            )
+    else:
+        resolution.status, resolution.done_at = ResolutionStatus.DONE, now
+    resolution.save()
+    text = f"{resolution.get_kind_display()}: {description}"
+    if amount:
+        text += f" ({amount} {resolution.currency})"
+    if resolution.status == ResolutionStatus.AWAITING_APPROVAL:
+        text += f" — waiting for approval: {resolution.approval.why_needed}"
+    _event(case, CaseEventKind.RESOLUTION, by=actor, at=now, text=text)
+    return resolution
+
+
+def on_approval_decided(sender, approval: ApprovalRequest, **kwargs) -> None:
+    """Finish or refuse the resolution an approver decided."""
+    with transaction.atomic():
+        resolution = (
+            Resolution.objects.select_for_update()
+            .filter(approval=approval, status=ResolutionStatus.AWAITING_APPROVAL)
+            .first()
+        )
+        if resolution is None:
+            return
+        now = timezone.now()
+        if approval.status == ApprovalStatus.APPROVED:
+            resolution.status, resolution.done_at = ResolutionStatus.DONE, now
+            if resolution.kind == ResolutionKind.REPLACEMENT and resolution.order_id:
+                placed = (
+                    Order.objects.filter(original_id=resolution.order_id).order_by("-pk").first()
+                )
+                resolution.order = placed or resolution.order
+            text = f"{resolution.get_kind_display()} approved by {approval.decided_by}."
+        else:
+            resolution.status = ResolutionStatus.REJECTED
+            text = f"{resolution.get_kind_display()} not approved: {approval.decision_note}"
+        resolution.save()
+        _event(resolution.case, CaseEventKind.RESOLUTION, by=approval.decided_by, at=now, text=text)
+
+
+# --- Deadlines --------------------------------------------------------------------------------
+
+
+def deadlines_check(*, now: datetime | None = None) -> dict[str, int]:
+    """Record every deadline missed and warn before one is: found by query over the due
+    times, each recorded once, so a check that did not run for a while catches up. A missed
+    resolution is escalated to a supervisor when nobody above the officer has it yet."""
+    from .selectors import breaching, unacknowledged_breaching, warning_due
+
+    now = now or timezone.now()
+    counts = {"acknowledge_breached": 0, "resolve_breached": 0, "warned": 0}
+    for case in unacknowledged_breaching(now):
+        with transaction.atomic():
+            marked = Case.objects.filter(pk=case.pk, acknowledge_breached_at__isnull=True).update(
+                acknowledge_breached_at=now
+            )
+            if marked:
+                counts["acknowledge_breached"] += 1
+                _event(
+                    case,
+                    CaseEventKind.BREACHED,
+                    at=now,
+                    text="Not acknowledged by the time the charter promises.",
+                )
+    for case in breaching(now):
+        with transaction.atomic():
+            marked = Case.objects.filter(pk=case.pk, resolve_breached_at__isnull=True).update(
+                resolve_breached_at=now
+            )
+            if not marked:
+                continue
+            counts["resolve_breached"] += 1
+            _event(
+                case,
+                CaseEventKind.BREACHED,
+                at=now,
+                text="Not resolved by the time the charter promises.",
+            )
+            if not case.escalation:
+                supervisor = accounts_selectors.users_with_role(RoleCode.SUPERVISOR).first()
+                Case.objects.filter(pk=case.pk).update(
+                    escalation=EscalationLevel.SUPERVISOR,
+                    escalated_at=now,
+                    owner=supervisor or case.owner,
+                )
+                _event(
+                    case,
+                    CaseEventKind.ESCALATED,
+                    at=now,
+                    text="Escalated to the supervisor: the resolution deadline passed.",
+                )
+    warn = timedelta(hours=case_settings().warn_hours_before)
+    for case in warning_due(now, warn):
+        marked = Case.objects.filter(pk=case.pk, warned_at__isnull=True).update(warned_at=now)
+        if marked:
+            counts["warned"] += 1
+            _event(case, CaseEventKind.WARNED, at=now, text="The resolution deadline is near.")
+            from .tasks import tell_owner
+
+            enqueue_on_commit(tell_owner, case.pk, "The resolution deadline is near.")
+    return counts

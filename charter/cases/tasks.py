@@ -1,0 +1,68 @@
+"""Telling people about cases: the account manager of a customer whose complaint the routing
+rules flagged, an owner given a case or near a deadline, and the periodic deadline check.
+Tasks take ids."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django_tasks import task
+
+from charter.core.audit import audit_context
+from charter.core.models import Interface
+from charter.core.scheduling import periodic
+
+from .models import Case
+
+
+def _link(case: Case) -> str:
+    return f"{settings.SITE_URL}{reverse('cases:detail', args=[case.pk])}"
+
+
+@task()
+def tell_account_manager(case_id: int) -> int:
+    """The customer's account manager hears of a complaint the routing rules raised."""
+    case = Case.objects.select_related("customer__account_manager").get(pk=case_id)
+    manager = case.customer.account_manager if case.customer_id else None
+    if manager is None or not manager.email or not manager.is_active:
+        return 0
+    reasons = "\n".join(f"- {line}" for line in case.routing)
+    body = (
+        f"Hello {manager.first_name or manager.username},\n\n"
+        f"{case.customer.name}, one of your customers, has made a complaint: {case.subject}\n"
+        f"Severity: {case.get_severity_display()}\n\nWhy you are told:\n{reasons}\n\n"
+        f"The case: {_link(case)}\n"
+    )
+    return send_mail(
+        f"[Charter] {case.reference}: complaint from {case.customer.name}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [manager.email],
+    )
+
+
+@task()
+def tell_owner(case_id: int, text: str) -> int:
+    case = Case.objects.select_related("owner").get(pk=case_id)
+    owner = case.owner
+    if owner is None or not owner.email or not owner.is_active:
+        return 0
+    body = (
+        f"Hello {owner.first_name or owner.username},\n\n{text}\n\n{case.subject}\n{_link(case)}\n"
+    )
+    return send_mail(
+        f"[Charter] {case.reference}: {text}", body, settings.DEFAULT_FROM_EMAIL, [owner.email]
+    )
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def check_case_deadlines() -> dict:
+    """Record missed deadlines and warn before them (found by query: nothing is missed)."""
+    from . import services
+
+    with audit_context(interface=Interface.TASK, source="check_case_deadlines"):
+        return services.deadlines_check()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_queue, name="queue"),  # ?show=mine|overdue|due_soon|open
+    path("log/", views.complaints_log, name="log"),
+    path("contacts/new/", views.contact_new, name="contact-new"),  # ?customer=<pk> | ?public=1
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.case_action, name="action"),
+]
