@@ -69,6 +69,6 @@ def late_delivery(db):
 
 
 @pytest.fixture
-def grace_user(manager, demo_limits):
+def grace_user(manager, demo_limits):  # noqa: F811
     """The customer service manager, with the demo's authority limits."""
     return manager
