@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import customers, orders, standards, views
+from . import cases, customers, orders, standards, views
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
@@ -19,6 +19,8 @@ router.register("products", orders.ProductViewSet, basename="product")
 router.register("orders", orders.OrderViewSet, basename="order")
 router.register("returns", orders.ReturnViewSet, basename="return")
 router.register("warranties", orders.WarrantyViewSet, basename="warranty")
+router.register("contacts", cases.ContactViewSet, basename="contact")
+router.register("cases", cases.CaseViewSet, basename="case")
 
 app_name = "api"
 

@@ -233,6 +233,8 @@ class RootView(APIView):
                 "orders": request.build_absolute_uri("orders/"),
                 "returns": request.build_absolute_uri("returns/"),
                 "warranties": request.build_absolute_uri("warranties/"),
+                "contacts": request.build_absolute_uri("contacts/"),
+                "cases": request.build_absolute_uri("cases/"),
             },
             status=status.HTTP_200_OK,
         )
