@@ -258,6 +258,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "customers.segmentmembership",
     "customers.segmentevaluation",
     "customers.customerimport",
+    # Mail is kept whole (raw bytes) in its own table, itself the record of what came and when.
+    "cases.email",
+    "cases.attachment",
 )
 # Bookkeeping timestamps say nothing the entry's own time does not.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
@@ -284,6 +287,17 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "customers.consentrecord", "mask_fields": ["note"], "mask_callable": _PERSONAL},
     {"model": "customers.segmentfeedback", "mask_fields": ["comment"], "mask_callable": _PERSONAL},
     {"model": "customers.segmentnotice", "mask_fields": ["note"], "mask_callable": _PERSONAL},
+    {
+        "model": "cases.case",
+        "mask_fields": ["public_name", "public_email", "public_phone", "description",
+                        "desired_outcome"],
+        "mask_callable": _PERSONAL,
+    },  # fmt: skip
+    {
+        "model": "cases.contact",
+        "mask_fields": ["public_name", "public_email", "public_phone", "summary"],
+        "mask_callable": _PERSONAL,
+    },
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 

@@ -77,6 +77,8 @@ def seed(ctx) -> None:
     made = _categories()
     if made:
         ctx.say(f"Added {made} complaint categories.")
+    if _wording():
+        ctx.say("Approved the reply wording for five situations.")
     if _yore_mine(ctx):
         ctx.say("Opened Yore Mine Co.'s complaint (critical, complex, with the manager).")
     contacts, cases = _history()
@@ -85,6 +87,74 @@ def seed(ctx) -> None:
             f"Logged a year of {contacts:,} calls and {cases:,} complaints, compliments "
             "and suggestions."
         )
+
+
+# Reply wording, in our own words, approved with the complaints policy. Placeholders are
+# filled from the case (see ``services.reply_draft``).
+WORDING = {
+    "acknowledgement": (
+        "We have your message: {subject}",
+        "Dear {customer_name},\n\nThank you for contacting {organisation}. We have logged "
+        "your message as {case_reference}, and it is now with our customer service team.\n\n"
+        "{promise} We will come back to you by {resolve_due}.\n\nKind regards,\n"
+        "{organisation} customer service",
+    ),
+    "apology_remedy": (
+        "We are sorry: what we will do about {subject}",
+        "Dear {customer_name},\n\nThank you for telling us about this, and I am sorry: we "
+        "let you down. Here is what we will do: {remedy}\n\nI will check with you by "
+        "{follow_up_date} that this has put things right.\n\nYours sincerely,\n"
+        "{officer_name}\n{organisation}",
+    ),
+    "delay_notice": (
+        "An update on {case_reference}",
+        "Dear {customer_name},\n\nWe are still working on {case_reference} and it is taking "
+        "longer than we would like. We expect to give you our answer by {resolve_due}. If "
+        "anything changes before then, I will tell you straight away.\n\nYours sincerely,\n"
+        "{officer_name}\n{organisation}",
+    ),
+    "final_response": (
+        "Our final response on {case_reference}",
+        "Dear {customer_name},\n\nThis is our final response to your complaint "
+        "{case_reference}. We have looked into it fully, and this is what we have done: "
+        "{remedy}\n\nIf you are not satisfied with this response, you may take your "
+        "complaint to {external_body}\n\nYours sincerely,\n{officer_name}\n{organisation}",
+    ),
+    "follow_up": (
+        "Did we put it right?",
+        "Dear {customer_name},\n\nA little while ago we {remedy}. I am writing to check "
+        "that this solved the problem and that you are happy with how we handled it. If "
+        "anything is still not right, reply to this email and I will take it up "
+        "personally.\n\nKind regards,\n{officer_name}\n{organisation}",
+    ),
+}
+
+
+def _wording() -> int:
+    from django.utils import timezone
+
+    from charter.standards.models import PolicyVersion
+
+    from .models import ReplyTemplate
+
+    if ReplyTemplate.objects.exists():
+        return 0
+    policy = (
+        PolicyVersion.objects.filter(policy__title__icontains="complaints", status="approved")
+        .order_by("-number")
+        .first()
+    )
+    approver = User.objects.filter(username="grace").first()
+    for situation, (subject, body) in WORDING.items():
+        ReplyTemplate.objects.create(
+            situation=situation,
+            subject=subject,
+            body=body,
+            policy_version=policy,
+            approved_by=approver,
+            approved_at=timezone.now(),
+        )
+    return len(WORDING)
 
 
 def _categories() -> int:

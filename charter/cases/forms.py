@@ -17,6 +17,7 @@ from .models import (
     EscalationLevel,
     ResolutionKind,
     Severity,
+    Situation,
 )
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -179,3 +180,13 @@ class LogFilterForm(forms.Form):
             ("", "Any category"),
             *((c.slug, c.name) for c in categories),
         ]
+
+
+class EmailForm(AccessibleForm):
+    situation = forms.ChoiceField(
+        choices=[("", "Write my own"), *Situation.choices], required=False, label="Wording"
+    )
+    subject = forms.CharField(required=False, max_length=500)
+    body = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 10}), label="Message"
+    )

@@ -186,7 +186,12 @@ class Case(models.Model):
     )
     customer_action = models.TextField(blank=True, help_text="What we do for this customer, now.")
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_opened"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_opened",
+        help_text="Empty when the case was opened by an inbound email.",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -272,9 +272,23 @@ def thread_ids(in_reply_to: str, references: str) -> list[str]:
     return seen
 
 
+COMPLAINT_WORDS = re.compile(
+    r"\b(complain\w*|unacceptable|disappointed|refund|faulty|broken|damaged|late|wrong|"
+    r"legal action|lawyer|ombudsman)\b",
+    re.IGNORECASE,
+)
+
+
+def kind_from_text(subject: str, body: str) -> str:
+    """An email's first guess of kind: a complaint when it says so or names a failure, an
+    enquiry otherwise. The officer can change it; a complaint's clock is the stricter one."""
+    return "complaint" if COMPLAINT_WORDS.search(f"{subject}\n{body[:5000]}") else "enquiry"
+
+
 # --- Reply templates ---------------------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER_LEFT = re.compile(r"\[([a-z_]+)\]")  # what ``fill`` could not fill
 
 
 def fill(text: str, values: dict[str, str]) -> tuple[str, list[str]]:

@@ -30,6 +30,7 @@ from charter.standards.selectors import NoPromise, deadline_for
 
 from . import rules
 from .models import (
+    Attachment,
     Case,
     CaseEvent,
     CaseEventKind,
@@ -39,11 +40,15 @@ from .models import (
     ComplainantType,
     Contact,
     Direction,
+    Email,
     EscalationLevel,
+    MailStatus,
+    ReplyTemplate,
     Resolution,
     ResolutionKind,
     ResolutionStatus,
     Severity,
+    Situation,
 )
 
 MAX_AMOUNT = Decimal("1e10")
@@ -332,6 +337,7 @@ def case_open(
     _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(case=case)
+        contact.case = case
     return case
 
 
@@ -842,3 +848,269 @@ def deadlines_check(*, now: datetime | None = None) -> dict[str, int]:
 
             enqueue_on_commit(tell_owner, case.pk, "The resolution deadline is near.")
     return counts
+
+
+# --- Email --------------------------------------------------------------------------------------
+
+
+def _customer_by_address(address: str):
+    from charter.customers.models import Contact as CustomerContact
+    from charter.customers.models import Customer
+
+    customer = Customer.objects.filter(email__iexact=address, erased_at__isnull=True).first()
+    if customer is None:
+        person = (
+            CustomerContact.objects.filter(email__iexact=address).select_related("customer").first()
+        )
+        customer = person.customer if person else None
+    return customer
+
+
+def _thread(parsed) -> Case | None:
+    """The case a message belongs to: by Message-ID (In-Reply-To, then References, nearest
+    first), then by a case reference in the subject."""
+    ids = rules.thread_ids(parsed.in_reply_to, parsed.references)
+    if ids:
+        known = dict(
+            Email.objects.filter(message_id__in=ids, case__isnull=False).values_list(
+                "message_id", "case_id"
+            )
+        )
+        for one in ids:
+            if one in known:
+                return Case.objects.get(pk=known[one])
+    reference = rules.reference_in_subject(parsed.subject)
+    if reference:
+        return Case.objects.filter(reference=reference).first()
+    return None
+
+
+@transaction.atomic
+def email_receive(*, raw: bytes, source: str = "") -> Email:
+    """File an inbound email: a contact on the case it belongs to, or a new case. A message
+    that cannot be read is kept aside with the reason and its raw bytes, never dropped; the
+    same message fetched twice is filed once."""
+    from . import mail
+
+    received = timezone.now()
+    try:
+        parsed = mail.parse(raw)
+    except mail.Unreadable as problem:
+        return Email.objects.create(
+            direction=Direction.INBOUND,
+            status=MailStatus.QUARANTINED,
+            problem=problem.reason,
+            raw=raw,
+            source=source[:300],
+            received_at=received,
+        )
+    except Exception as error:  # the parser itself failed: keep the message, say why
+        return Email.objects.create(
+            direction=Direction.INBOUND,
+            status=MailStatus.QUARANTINED,
+            raw=raw,
+            problem=f"The message could not be parsed ({error.__class__.__name__}: {error}).",
+            source=source[:300],
+            received_at=received,
+        )
+    if parsed.message_id:
+        earlier = Email.objects.filter(
+            message_id=parsed.message_id, direction=Direction.INBOUND
+        ).first()
+        if earlier is not None:
+            return earlier
+    case = _thread(parsed)
+    customer = (
+        case.customer if case and case.customer_id else _customer_by_address(parsed.from_address)
+    )
+    summary = f"{parsed.subject or '(no subject)'}\n\n{parsed.body}".strip()[:20_000]
+    contact = Contact.objects.create(
+        case=None,
+        customer=customer,
+        channel=Channel.EMAIL,
+        direction=Direction.INBOUND,
+        at=parsed.sent_at or received,
+        summary=summary,
+        created_at=received,
+        public_name="" if customer else parsed.from_name,
+        public_email="" if customer else parsed.from_address[:254],
+    )
+    if case is not None and not case.is_open:
+        previous = case.reference
+        case = None
+    else:
+        previous = ""
+    if case is None:
+        kind = rules.kind_from_text(parsed.subject, parsed.body)
+        case = case_open(
+            actor=None,
+            kind=kind,
+            subject=parsed.subject or "(no subject)",
+            channel="email",
+            customer=customer,
+            public_name=parsed.from_name if not customer else "",
+            public_email=parsed.from_address[:254] if not customer else "",
+            description=(f"Follows up {previous}, which was closed.\n\n" if previous else "")
+            + parsed.body[:20_000],
+            opened_at=received,
+            contact=contact,
+        )
+        from .tasks import send_acknowledgement
+
+        enqueue_on_commit(send_acknowledgement, case.pk)
+    else:
+        Contact.objects.filter(pk=contact.pk).update(case=case)
+        contact.case = case
+        if case.paused_at:
+            _resume(_locked(case), actor=None, at=received, why="The customer replied by email")
+    email = Email.objects.create(
+        direction=Direction.INBOUND,
+        status=MailStatus.ACCEPTED,
+        problem="; ".join(parsed.problems),
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        from_address=parsed.from_address,
+        from_name=parsed.from_name,
+        to=parsed.to,
+        subject=parsed.subject,
+        body=parsed.body,
+        sent_at=parsed.sent_at,
+        received_at=received,
+        raw=raw,
+        source=source[:300],
+        case=case,
+        contact=contact,
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            email=email,
+            filename=a.filename,
+            content_type=a.content_type[:120],
+            size=len(a.content),
+            content=a.content,
+        )
+        for a in parsed.attachments
+    )
+    return email
+
+
+def reply_template(situation: str) -> ReplyTemplate | None:
+    return (
+        ReplyTemplate.objects.filter(situation=situation, approved_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _placeholders(case: Case, actor) -> dict[str, str]:
+    from charter.standards.selectors import current_version
+
+    calendar = business_calendar()
+
+    def when(moment):
+        return f"{calendar.local(moment):%A %-d %B %Y, %-I:%M %p}" if moment else ""
+
+    order = case.orders.order_by("-placed_at").first()
+    done = case.resolutions.filter(status=ResolutionStatus.DONE).order_by("-at").first()
+    charter = current_version()
+    return {
+        "customer_name": case.customer.name if case.customer_id else case.public_name,
+        "case_reference": case.reference,
+        "subject": case.subject,
+        "officer_name": (actor.get_full_name() or actor.username) if actor else "",
+        "acknowledge_due": when(case.acknowledge_due),
+        "resolve_due": when(case.resolve_due),
+        "promise": case.resolve_promise.wording if case.resolve_promise_id else "",
+        "order_reference": order.reference if order else "",
+        "remedy": done.description if done else "",
+        "follow_up_date": when(case.follow_up_due),
+        "external_body": charter.external_dispute_body if charter else "",
+        "organisation": calendar_name(),
+    }
+
+
+def calendar_name() -> str:
+    from charter.core.selectors import organisation_current
+
+    return organisation_current().name
+
+
+def reply_draft(*, actor, case: Case, situation: str) -> tuple[str, str, list[str]]:
+    """The approved wording for ``situation`` filled from the case: subject, body, and the
+    placeholders it had nothing for (left as [name] for a person to fill in)."""
+    _choice(situation, Situation, "The situation", "situation")
+    template = reply_template(situation)
+    if template is None:
+        raise DomainError(
+            f"There is no approved wording for {Situation(situation).label.lower()} yet: ask "
+            "the customer service manager to add one.",
+            field="situation",
+        )
+    values = _placeholders(case, actor)
+    subject, missing_subject = rules.fill(template.subject, values)
+    body, missing_body = rules.fill(template.body, values)
+    missing = list(dict.fromkeys(missing_subject + missing_body))
+    if f"[{case.reference}]" not in subject:
+        subject = f"[{case.reference}] {subject}"
+    return subject, body, missing
+
+
+@transaction.atomic
+def email_send(*, actor, case: Case, subject: str, body: str, situation: str = "") -> Email:
+    """Email the customer about the case through Django's email backend, threaded to their
+    last message, and log it as an outbound contact (which acknowledges the case)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.core.mail.message import make_msgid
+
+    _require(actor, "cases.add_contact", "email customers")
+    to = case.customer.email if case.customer_id else case.public_email
+    if not to:
+        raise DomainError("The case has no email address to write to: call them instead.")
+    subject = _clean(subject, 500, "A subject", "subject", required=True)
+    body = _clean(body, 50_000, "The message", "body", required=True)
+    left = rules.PLACEHOLDER_LEFT.findall(subject + body)
+    if left:
+        raise DomainError(
+            "Fill in before sending: " + ", ".join(sorted(set(left))) + ".", field="body"
+        )
+    last = case.emails.filter(direction=Direction.INBOUND).exclude(message_id="").first()
+    message_id = make_msgid(domain="charter.local")
+    headers = {"Message-ID": message_id}
+    if last is not None:
+        headers["In-Reply-To"] = last.message_id
+        headers["References"] = f"{last.references} {last.message_id}".strip()
+    now = timezone.now()
+    email = Email(
+        direction=Direction.OUTBOUND,
+        message_id=message_id,
+        to=to,
+        subject=subject,
+        body=body,
+        from_address=settings.DEFAULT_FROM_EMAIL,
+        sent_at=now,
+        received_at=now,
+        case=case,
+        in_reply_to=headers.get("In-Reply-To", ""),
+        references=headers.get("References", ""),
+    )
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers=headers).send()
+    except Exception as error:  # the server refused or is down: record it, say so
+        email.status, email.problem = MailStatus.FAILED, f"{error.__class__.__name__}: {error}"
+        email.save()
+        raise DomainError(f"The email could not be sent ({error}). Try again, or call.") from None
+    email.status = MailStatus.SENT
+    email.contact = contact_log(
+        actor=actor,
+        case=case,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        summary=f"Emailed: {subject}",
+        at=now,
+    )
+    email.save()
+    label = Situation(situation).label if situation in Situation.values else "Email"
+    _event(case, CaseEventKind.EMAIL, by=actor, at=now, text=f"{label} sent to {to}.")
+    return email

@@ -66,3 +66,35 @@ def check_case_deadlines() -> dict:
 
     with audit_context(interface=Interface.TASK, source="check_case_deadlines"):
         return services.deadlines_check()
+
+
+@task()
+def send_acknowledgement(case_id: int) -> bool:
+    """Acknowledge a case opened by email, in the approved wording. Not sent (and said so on
+    the case) when there is no wording yet or it needs something only a person can fill."""
+    from charter.core.errors import DomainError
+
+    from . import services
+    from .models import Situation
+
+    case = Case.objects.select_related("customer", "resolve_promise").get(pk=case_id)
+    with audit_context(interface=Interface.TASK, source="send_acknowledgement"):
+        try:
+            subject, body, missing = services.reply_draft(
+                actor=None, case=case, situation=Situation.ACKNOWLEDGEMENT
+            )
+            if missing:
+                raise DomainError("the wording needs " + ", ".join(missing))
+            services.email_send(
+                actor=None,
+                case=case,
+                subject=subject,
+                body=body,
+                situation=Situation.ACKNOWLEDGEMENT,
+            )
+        except DomainError as refused:
+            services.case_note(
+                actor=None, case=case, text=f"No acknowledgement emailed: {refused.message}"
+            )
+            return False
+    return True

@@ -32,6 +32,7 @@ from .forms import (
     CaseContactForm,
     ClaimForm,
     ContactForm,
+    EmailForm,
     EscalateForm,
     LogFilterForm,
     NoteForm,
@@ -245,6 +246,10 @@ def _case_context(request, case) -> dict:
             callback_form=CallbackForm(prefix="callback"),
             claim_form=ClaimForm(prefix="claim"),
         )
+        if user.has_perm("cases.add_contact") and (
+            (case.customer and case.customer.email) or case.public_email
+        ):
+            context["email_form"] = EmailForm(prefix="email")
         if user.has_perm("cases.escalate_case") and case.escalation != EscalationLevel.MANAGER:
             context["escalate_form"] = EscalateForm(
                 prefix="escalate",
@@ -364,6 +369,26 @@ def _claim(request, case, data):
     return "Insurance claim recorded."
 
 
+def _email(request, case, data):
+    if request.POST.get("fill") and data["situation"]:
+        # "Fill in" shows the approved wording filled from the case, to read before sending.
+        subject, body, missing = services.reply_draft(
+            actor=request.user, case=case, situation=data["situation"]
+        )
+        request.email_draft = {"situation": data["situation"], "subject": subject, "body": body}
+        if missing:
+            return "Filled in. Replace " + ", ".join(f"[{m}]" for m in missing) + " first."
+        return "Filled in from the approved wording: read it, then send."
+    services.email_send(
+        actor=request.user,
+        case=case,
+        subject=data["subject"],
+        body=data["body"],
+        situation=data["situation"],
+    )
+    return "Email sent and logged on the case."
+
+
 def _take(request, case, data):
     services.case_assign(actor=request.user, case=case, owner=request.user)
     return "The case is yours."
@@ -381,6 +406,7 @@ ACTIONS = {
     "plan": (services.MANAGE_COMPLEX, PlanForm, _plan),
     "claim": (CHANGE, ClaimForm, _claim),
     "take": (CHANGE, None, _take),
+    "email": ("cases.add_contact", EmailForm, _email),
 }
 
 
@@ -418,6 +444,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if request.htmx:
         fresh = _case(request, pk)
         context = _case_context(request, fresh)
+        draft = getattr(request, "email_draft", None)
+        if draft and "email_form" in context:
+            context["email_form"] = EmailForm(prefix="email", initial=draft)
+            context["email_open"] = True
         response = render(request, "cases/_case_body.html", context)
         response["HX-Retarget"] = "#case-body"
         return response
@@ -453,3 +483,23 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         "analysis": page_selectors.log_analysis(cases),
     }
     return render(request, "cases/log.html", context)
+
+
+@login_required
+@permission_required("cases.view_email", raise_exception=True)
+def mail_kept_aside(request: HttpRequest) -> HttpResponse:
+    """Inbound mail that could not be filed, with the reason: a person reads it and logs it."""
+    page = Paginator(selectors.quarantined_mail(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/mail_kept_aside.html", {"page": page})
+
+
+@login_required
+@permission_required("cases.view_email", raise_exception=True)
+def mail_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message exactly as it came, to open in a mail reader."""
+    email = selectors.quarantined_mail().defer(None).filter(pk=pk).first()
+    if email is None:
+        raise Http404("No such message kept aside.")
+    response = HttpResponse(bytes(email.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{email.pk}.eml"'
+    return response

@@ -206,3 +206,43 @@ def test_the_manager_plans_a_complex_complaint_from_the_page(
     )
     case.refresh_from_db()
     assert case.system_action.startswith("Warn") and case.follow_up_due
+
+
+def test_the_email_form_fills_in_the_approved_wording_and_sends(
+    complaints_charter, mary_client, officer, yore_mine, mailoutbox
+):
+    from django.utils import timezone
+
+    from charter.cases.models import ReplyTemplate
+
+    ReplyTemplate.objects.create(
+        situation="delay_notice",
+        subject="About your complaint",
+        body="Dear {customer_name}, we are sorry: {case_reference} needs more time. [note]",
+        approved_at=timezone.now(),
+    )
+    case = _open(officer, yore_mine)
+    url = reverse("cases:action", args=[case.pk, "email"])
+    filled = mary_client.post(
+        url, {"email-situation": "delay_notice", "fill": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f"Dear Yore Mine Co., we are sorry: {case.reference} needs more time." in filled
+    refused = mary_client.post(
+        url,
+        {"email-subject": "About it", "email-body": "Sorry. [note]"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Fill in before sending: note." in refused and not mailoutbox
+    mary_client.post(url, {"email-subject": "About it", "email-body": "Sorry for the delay."})
+    [sent] = mailoutbox
+    assert sent.to == ["buyer@yoremine.example"] and sent.body == "Sorry for the delay."
+
+
+def test_mail_kept_aside_is_listed_and_downloadable(complaints_charter, mary_client):
+    from charter.cases import services as case_services
+
+    kept = case_services.email_receive(raw=b"Subject: hello\r\n\r\nno sender", source="test")
+    page = mary_client.get(reverse("cases:mail")).content.decode()
+    assert "No sender address" in page
+    raw = mary_client.get(reverse("cases:mail-raw", args=[kept.pk]))
+    assert raw["Content-Type"] == "message/rfc822" and raw.content.endswith(b"no sender")
