@@ -261,6 +261,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # Mail is kept whole (raw bytes) in its own table, itself the record of what came and when.
     "cases.email",
     "cases.attachment",
+    # A case's story is itself a dated record of who did what; the case's own changes are audited.
+    "cases.caseevent",
 )
 # Bookkeeping timestamps say nothing the entry's own time does not.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
@@ -289,10 +291,15 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "customers.segmentnotice", "mask_fields": ["note"], "mask_callable": _PERSONAL},
     {
         "model": "cases.case",
-        "mask_fields": ["public_name", "public_email", "public_phone", "description",
-                        "desired_outcome"],
+        "mask_fields": [
+            "public_name",
+            "public_email",
+            "public_phone",
+            "description",
+            "desired_outcome",
+        ],
         "mask_callable": _PERSONAL,
-    },  # fmt: skip
+    },
     {
         "model": "cases.contact",
         "mask_fields": ["public_name", "public_email", "public_phone", "summary"],

@@ -62,22 +62,37 @@ def checked(messages):
     return itertools.chain([first] if first is not None else [], messages)
 
 
-def fetch(messages, *, progress: Callable[[int], None] | None = None) -> Fetched:
+def fetch(messages, *, progress: Callable[[int], None] | None = None, batch: int = 200) -> Fetched:
+    """File every message; ``batch`` messages share a transaction (each in its own savepoint,
+    so one that fails is left unread alone), and are marked read once it has committed."""
+    from django.db import transaction
+
     from .models import MailStatus
     from .services import email_receive
 
     result = Fetched()
-    for n, (source, raw, mark) in enumerate(messages, start=1):
-        try:
-            email = email_receive(raw=raw, source=source)
-        except Exception:  # a database error: leave it unread, to be fetched again
-            result.failed += 1
-            continue
-        mark()
-        if email.status == MailStatus.QUARANTINED:
-            result.kept_aside += 1
-        else:
-            result.filed += 1
-        if progress and n % 500 == 0:
-            progress(n)
+    done = 0
+    iterator = iter(messages)
+    while True:
+        chunk = list(itertools.islice(iterator, batch))
+        if not chunk:
+            break
+        filed = []
+        with transaction.atomic():
+            for source, raw, mark in chunk:
+                try:
+                    email = email_receive(raw=raw, source=source)
+                except Exception:  # a database error: leave it unread, to be fetched again
+                    result.failed += 1
+                    continue
+                filed.append((mark, email.status == MailStatus.QUARANTINED))
+        for mark, kept_aside in filed:
+            mark()
+            if kept_aside:
+                result.kept_aside += 1
+            else:
+                result.filed += 1
+        done += len(chunk)
+        if progress:
+            progress(done)
     return result

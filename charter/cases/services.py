@@ -26,7 +26,7 @@ from charter.customers.models import Channel
 from charter.orders import services as orders_services
 from charter.orders.models import Order
 from charter.standards.models import PromiseEvent, PromiseUnit
-from charter.standards.selectors import NoPromise, deadline_for
+from charter.standards.selectors import NoPromise, deadline_for, deadlines_for
 
 from . import rules
 from .models import (
@@ -172,22 +172,22 @@ def is_significant(customer) -> bool:
 def _due_times(case: Case) -> list[str]:
     """Set the acknowledgement and resolution due times from the charter; returns notes for
     the story when the charter has no promise for one."""
-    notes = []
     if case.kind == CaseKind.COMPLAINT:
-        events = [
-            ("acknowledge", PromiseEvent.COMPLAINT_ACKNOWLEDGE),
-            ("resolve", PromiseEvent.COMPLAINT_RESOLVE),
-        ]
+        events = {
+            "acknowledge": PromiseEvent.COMPLAINT_ACKNOWLEDGE,
+            "resolve": PromiseEvent.COMPLAINT_RESOLVE,
+        }
     else:
-        events = [("resolve", PromiseEvent.ENQUIRY_REPLY)]
-    for which, event in events:
-        try:
-            found = deadline_for(case.customer, event, case.opened_at, topic=case.topic)
-        except NoPromise as missing:
-            notes.append(str(missing))
+        events = {"resolve": PromiseEvent.ENQUIRY_REPLY}
+    found = deadlines_for(case.customer, list(events.values()), case.opened_at, topic=case.topic)
+    notes = []
+    for which, event in events.items():
+        deadline = found[event]
+        if isinstance(deadline, NoPromise):
+            notes.append(str(deadline))
             continue
-        setattr(case, f"{which}_due", found.due)
-        setattr(case, f"{which}_promise", found.promise)
+        setattr(case, f"{which}_due", deadline.due)
+        setattr(case, f"{which}_promise", deadline.promise)
     return notes
 
 
@@ -195,7 +195,9 @@ def _managers():
     return accounts_selectors.users_with_role(RoleCode.CUSTOMER_SERVICE_MANAGER).order_by("pk")
 
 
-def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
+def _route(case: Case, *, at) -> tuple[rules.Routing, list[str]]:
+    """Apply the procedure's routing to the case's fields (not saved); returns the routing and
+    the reasons that are new to this case."""
     routing = rules.route(
         rules.RoutingFacts(
             severity=case.severity,
@@ -210,7 +212,7 @@ def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
     )
     case.severity = routing.severity
     case.complex = routing.complex
-    known = {line for line in case.routing}
+    known = set(case.routing)
     new_reasons = [reason for reason in routing.reasons if reason not in known]
     case.routing = [*case.routing, *new_reasons]
     if routing.to_manager and case.escalation != EscalationLevel.MANAGER:
@@ -218,14 +220,29 @@ def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
         case.escalated_at = at
         if case.owner is None or not case.owner.has_perm(MANAGE_COMPLEX):
             case.owner = _managers().first()
-    if routing.notify_account_manager and new_reasons and case.customer_id:
-        manager_id = case.customer.account_manager_id
-        if manager_id:
-            from .tasks import tell_account_manager
+    return routing, new_reasons
 
-            enqueue_on_commit(tell_account_manager, case.pk)
-    for reason in new_reasons:
-        _event(case, CaseEventKind.ROUTED, by=actor, text=reason, at=at)
+
+def _record_routing(case: Case, routing, new_reasons, *, actor, at) -> None:
+    """The routing's story, and the account manager told (once the case is saved)."""
+    if (
+        routing.notify_account_manager
+        and new_reasons
+        and case.customer_id
+        and case.customer.account_manager_id
+    ):
+        from .tasks import tell_account_manager
+
+        enqueue_on_commit(tell_account_manager, case.pk)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEventKind.ROUTED, by=actor, text=reason, at=at)
+        for reason in new_reasons
+    )
+
+
+def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
+    routing, new_reasons = _route(case, at=at)
+    _record_routing(case, routing, new_reasons, actor=actor, at=at)
     return routing
 
 
@@ -317,23 +334,29 @@ def case_open(
         updated_at=now,
     )
     notes = _due_times(case)
-    case.save()
+    routed = _route(case, at=opened_at) if kind == CaseKind.COMPLAINT else None
+    case.save()  # once, routed: the audit trail records the case as it was opened
     case.reference = f"CASE-{case.pk}"
     Case.objects.filter(pk=case.pk).update(reference=case.reference)
-    _event(
-        case,
-        CaseEventKind.OPENED,
-        by=actor,
-        at=opened_at,
-        to_status=CaseStatus.RECEIVED,
-        text=f"{case.get_kind_display()} received by {case.get_channel_display().lower()} "
-        "and logged.",
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                kind=CaseEventKind.OPENED,
+                by=actor,
+                at=opened_at,
+                to_status=CaseStatus.RECEIVED,
+                text=f"{case.get_kind_display()} received by "
+                f"{case.get_channel_display().lower()} and logged.",
+            ),
+            *(
+                CaseEvent(case=case, kind=CaseEventKind.NOTE, by=actor, at=opened_at, text=note)
+                for note in notes
+            ),
+        ]
     )
-    for note in notes:
-        _event(case, CaseEventKind.NOTE, by=actor, at=opened_at, text=note)
-    if kind == CaseKind.COMPLAINT:
-        _apply_routing(case, actor=actor, at=opened_at)
-        case.save()
+    if routed is not None:
+        _record_routing(case, *routed, actor=actor, at=opened_at)
     _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(case=case)
@@ -854,13 +877,25 @@ def deadlines_check(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def _customer_by_address(address: str):
+    """The customer an email address belongs to: theirs, or one of their contacts' (by the
+    lower-case address indexes)."""
+    from django.db.models.functions import Lower
+
     from charter.customers.models import Contact as CustomerContact
     from charter.customers.models import Customer
 
-    customer = Customer.objects.filter(email__iexact=address, erased_at__isnull=True).first()
+    address = address.lower()
+    customer = (
+        Customer.objects.annotate(address=Lower("email"))
+        .filter(address=address, erased_at__isnull=True)
+        .first()
+    )
     if customer is None:
         person = (
-            CustomerContact.objects.filter(email__iexact=address).select_related("customer").first()
+            CustomerContact.objects.annotate(address=Lower("email"))
+            .filter(address=address)
+            .select_related("customer")
+            .first()
         )
         customer = person.customer if person else None
     return customer

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -129,6 +130,8 @@ class Customer(models.Model):
             models.Index(fields=["name", "id"], name="customer_by_name"),
             models.Index(fields=["customer_type", "name"], name="customer_type_name"),
             models.Index(fields=["account_manager", "name"], name="customer_manager_name"),
+            # Inbound email finds its customer by address, whatever its case.
+            models.Index(Lower("email"), name="customer_email_lower"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +163,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-is_primary", "name", "pk"]
+        indexes = [models.Index(Lower("email"), name="contact_email_lower")]
 
     def __str__(self) -> str:
         return f"Contact {self.pk} of {self.customer_id}"

@@ -33,6 +33,58 @@ def current_version() -> CharterVersion | None:
     return CharterVersion.objects.filter(status=VersionStatus.APPROVED).first()
 
 
+def promises_for(customer, events: list[str], *, topic: str = "") -> dict:
+    """``promise_for`` for several events at once (the charter and the customer's segments
+    read once): each event's promise, or the ``NoPromise`` that says what is missing."""
+    version = current_version()
+    if version is None:
+        missing = NoPromise("There is no approved charter yet, so nothing has been promised.")
+        return dict.fromkeys(events, missing)
+    promises = list(
+        ServicePromise.objects.filter(version=version, event__in=events).select_related(
+            "segment", "customer_type"
+        )
+    )
+    segment_ids = (
+        set(
+            customer.segment_memberships.filter(left_at__isnull=True).values_list(
+                "segment_id", flat=True
+            )
+        )
+        if customer is not None and any(p.segment_id for p in promises)
+        else set()
+    )
+    found = {}
+    for event in events:
+        chosen = rules.most_specific(
+            [p for p in promises if p.event == event],
+            customer_type_id=customer.customer_type_id if customer is not None else None,
+            segment_ids=segment_ids,
+            topic=topic,
+        )
+        if chosen is None:
+            label = PromiseEvent(event).label.lower() if event in PromiseEvent.values else event
+            chosen = NoPromise(
+                f"Charter version {version.number} makes no promise to {label} for this "
+                "customer's type or segments: add one to the charter."
+            )
+        found[event] = chosen
+    return found
+
+
+def deadlines_for(customer, events: list[str], moment: datetime, *, topic: str = "") -> dict:
+    """``deadline_for`` for several events at once: each event's Deadline, or NoPromise."""
+    calendar = business_calendar()
+    found = {}
+    for event, promise in promises_for(customer, events, topic=topic).items():
+        if isinstance(promise, NoPromise):
+            found[event] = promise
+            continue
+        due = rules.deadline(calendar, unit=promise.unit, target=promise.target, moment=moment)
+        found[event] = Deadline(promise=promise, due=due)
+    return found
+
+
 def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
     """The current charter's promise for ``event`` that applies to ``customer``: one for the
     complaint's ``topic`` (e.g. hardship) first, then a segment's over a customer type's over
