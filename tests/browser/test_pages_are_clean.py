@@ -48,6 +48,17 @@ CUSTOMER_PAGES = [
     "/orders/warranties/new/?customer={yore}",
     "/orders/warranties/{warranty}/?check-fault_on=2026-01-01",
     "/orders/quality/",
+    # Cases.
+    "/cases/",
+    "/cases/?show=open",
+    "/cases/log/",
+    "/cases/log/?kind=complaint&directed_at=distributor",
+    "/cases/contacts/new/",
+    "/cases/contacts/new/?q=yore",
+    "/cases/contacts/new/?customer={yore}",
+    "/cases/contacts/new/?public=1",
+    "/cases/{case}/",
+    "/cases/mail/",
 ]
 
 
@@ -109,8 +120,12 @@ def test_pages_load_without_console_errors(page, live_server, demo, username):
     from charter.accounts.models import User
     from charter.customers.models import Customer, Segment
 
+    from charter.cases.demo import YORE_SUBJECT
+    from charter.cases.models import Case
+
     yore = Customer.objects.get(reference="IW-0001")
     ids = {
+        "case": Case.objects.get(subject=YORE_SUBJECT).pk,
         "yore": yore.pk,
         "key_accounts": Segment.objects.get(name="Key accounts").pk,
         **_order_records(yore, User.objects.get(username="grace")),
