@@ -118,10 +118,9 @@ def test_pages_load_without_console_errors(page, live_server, demo, username):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     from charter.accounts.models import User
-    from charter.customers.models import Customer, Segment
-
     from charter.cases.demo import YORE_SUBJECT
     from charter.cases.models import Case
+    from charter.customers.models import Customer, Segment
 
     yore = Customer.objects.get(reference="IW-0001")
     ids = {
