@@ -192,7 +192,7 @@ def _yore_mine(ctx) -> bool:
         customer=yore,
         channel="telephone",
         summary=(
-            "The buyer (Dana Price) rang. Ordered 1,000 x 7 mm widgets for delivery last "
+            "The buyer (Dan Pryor) rang. Ordered 1,000 x 7 mm widgets for delivery last "
             "Friday, promised within three days; a week later they have not arrived. Their "
             "production manager may fail to deliver a major order unless they arrive within "
             "four days. A few weeks ago a consignment came as 6 mm instead of the 7 mm ordered. "
@@ -346,7 +346,7 @@ def _complaint(customer, officer, at, month, categories, today, now) -> Case:
     answered = at + timedelta(days=random.randint(1, 9))
     case = Case(
         kind="complaint",
-        subject=category.description.split(",")[0].rstrip("."),
+        subject=category.description.rstrip("."),
         customer=customer,
         complainant_type="colleague" if customer.customer_type.internal else "customer",
         directed_at=directed_at,

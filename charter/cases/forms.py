@@ -20,6 +20,7 @@ from .models import (
     Situation,
 )
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 MONEY = forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "min": "0"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -153,12 +154,8 @@ class CaseContactForm(AccessibleForm):
 
 
 class LogFilterForm(forms.Form):
-    start = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From"
-    )
-    end = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To"
-    )
+    start = forms.DateField(required=False, widget=DATE, label="From")
+    end = forms.DateField(required=False, widget=DATE, label="To")
     kind = forms.ChoiceField(
         choices=[("", "All kinds"), *CaseKind.choices], required=False, initial=CaseKind.COMPLAINT
     )

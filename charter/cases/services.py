@@ -357,14 +357,14 @@ def case_open(
     )
     if routed is not None:
         _record_routing(case, *routed, actor=actor, at=opened_at)
-    _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
+    _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor, at=opened_at)
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(case=case)
         contact.case = case
     return case
 
 
-def _link(case, *, orders=(), returns=(), warranties=(), actor=None) -> None:
+def _link(case, *, orders=(), returns=(), warranties=(), actor=None, at=None) -> None:
     linked = []
     for field, items in (("orders", orders), ("returns", returns), ("warranties", warranties)):
         items = [item for item in items if item is not None]
@@ -374,7 +374,9 @@ def _link(case, *, orders=(), returns=(), warranties=(), actor=None) -> None:
             getattr(case, field).add(*items)
             linked += [getattr(i, "reference", None) or str(i) for i in items]
     if linked:
-        _event(case, CaseEventKind.LINKED, by=actor, text="Linked " + ", ".join(linked) + ".")
+        _event(
+            case, CaseEventKind.LINKED, by=actor, at=at, text="Linked " + ", ".join(linked) + "."
+        )
 
 
 @transaction.atomic
