@@ -63,12 +63,13 @@ def checked(messages):
 
 
 def fetch(messages, *, progress: Callable[[int], None] | None = None, batch: int = 200) -> Fetched:
-    """File every message; ``batch`` messages share a transaction (each in its own savepoint,
-    so one that fails is left unread alone), and are marked read once it has committed."""
+    """File every message, ``batch`` at a time in one transaction (``emails_receive``); each
+    is marked read once its batch has committed. Should a batch fail, its messages are filed
+    one by one, and one that still fails is left unread for the next fetch."""
     from django.db import transaction
 
     from .models import MailStatus
-    from .services import email_receive
+    from .services import emails_receive
 
     result = Fetched()
     done = 0
@@ -78,11 +79,18 @@ def fetch(messages, *, progress: Callable[[int], None] | None = None, batch: int
         if not chunk:
             break
         filed = []
-        with transaction.atomic():
+        try:
+            emails = emails_receive([(source, raw) for source, raw, _ in chunk])
+            filed = [
+                (mark, e.status == MailStatus.QUARANTINED)
+                for (_, _, mark), e in zip(chunk, emails, strict=True)
+            ]
+        except Exception:  # a database error in the batch: file its messages one by one
             for source, raw, mark in chunk:
                 try:
-                    email = email_receive(raw=raw, source=source)
-                except Exception:  # a database error: leave it unread, to be fetched again
+                    with transaction.atomic():
+                        email = emails_receive([(source, raw)])[0]
+                except Exception:  # leave it unread, to be fetched again
                     result.failed += 1
                     continue
                 filed.append((mark, email.status == MailStatus.QUARANTINED))

@@ -69,7 +69,12 @@ def check_case_deadlines() -> dict:
 
 
 @task()
-def send_acknowledgement(case_id: int) -> bool:
+def send_acknowledgements(case_ids: list[int]) -> int:
+    """Acknowledge cases opened by email; returns how many were emailed."""
+    return sum(_acknowledge(case_id) for case_id in case_ids)
+
+
+def _acknowledge(case_id: int) -> bool:
     """Acknowledge a case opened by email, in the approved wording. Not sent (and said so on
     the case) when there is no wording yet or it needs something only a person can fill."""
     from charter.core.errors import DomainError

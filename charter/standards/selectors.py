@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from charter.core.errors import DomainError
 from charter.core.selectors import business_calendar
+from charter.customers.models import SegmentMembership
 
 from . import rules
 from .models import (
@@ -83,6 +84,47 @@ def deadlines_for(customer, events: list[str], moment: datetime, *, topic: str =
         due = rules.deadline(calendar, unit=promise.unit, target=promise.target, moment=moment)
         found[event] = Deadline(promise=promise, due=due)
     return found
+
+
+class PromiseBook:
+    """The current charter's promises for some events, read once, with the segments of the
+    given customers: for working out many deadlines at once (inbound mail in batches)."""
+
+    def __init__(self, events: list[str], customers=()):
+        self.version = current_version()
+        self.calendar = business_calendar()
+        self.promises = (
+            list(ServicePromise.objects.filter(version=self.version, event__in=events))
+            if self.version is not None
+            else []
+        )
+        self.segments: dict[int, set[int]] = {}
+        ids = {c.pk for c in customers if c is not None}
+        if ids and any(p.segment_id for p in self.promises):
+            memberships = SegmentMembership.objects.filter(
+                customer_id__in=ids, left_at__isnull=True
+            ).values_list("customer_id", "segment_id")
+            for customer_id, segment_id in memberships:
+                self.segments.setdefault(customer_id, set()).add(segment_id)
+
+    def deadline(self, customer, event: str, moment: datetime, *, topic: str = ""):
+        """The Deadline, or the NoPromise that says what the charter lacks."""
+        if self.version is None:
+            return NoPromise("There is no approved charter yet, so nothing has been promised.")
+        chosen = rules.most_specific(
+            [p for p in self.promises if p.event == event],
+            customer_type_id=customer.customer_type_id if customer is not None else None,
+            segment_ids=self.segments.get(customer.pk, set()) if customer is not None else set(),
+            topic=topic,
+        )
+        if chosen is None:
+            label = PromiseEvent(event).label.lower() if event in PromiseEvent.values else event
+            return NoPromise(
+                f"Charter version {self.version.number} makes no promise to {label} for this "
+                "customer's type or segments: add one to the charter."
+            )
+        due = rules.deadline(self.calendar, unit=chosen.unit, target=chosen.target, moment=moment)
+        return Deadline(promise=chosen, due=due)
 
 
 def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:

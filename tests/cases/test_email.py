@@ -193,3 +193,18 @@ def test_a_case_opened_by_email_is_acknowledged_by_email(
     assert len(sent) == 1 and sent[0]["To"] == "dana.price@yoremine.example"
     case.refresh_from_db()
     assert case.acknowledged_at is not None
+
+
+def test_a_batch_threads_replies_to_messages_in_the_same_batch(complaints_charter, dana):
+    batch = [
+        ("a", read("plain.eml")),
+        ("b", read("reply.eml")),
+        ("c", read("plain.eml")),
+        ("d", read("no_sender.eml")),
+        ("e", read("latin1.eml")),
+    ]
+    first, reply, again, kept, other = services.emails_receive(batch)
+    assert reply.case == first.case and again.pk == first.pk
+    assert kept.status == "quarantined" and other.case != first.case
+    assert Case.objects.count() == 2 and Email.objects.count() == 4
+    assert first.case.contacts.count() == 2
