@@ -261,8 +261,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # Mail is kept whole (raw bytes) in its own table, itself the record of what came and when.
     "cases.email",
     "cases.attachment",
-    # A case's story is itself a dated record of who did what; the case's own changes are audited.
+    # A case's story and its contacts are themselves dated records of who did what, written
+    # once and never edited by people; the case's own changes are audited.
     "cases.caseevent",
+    "cases.contact",
 )
 # Bookkeeping timestamps say nothing the entry's own time does not.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
@@ -298,11 +300,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "description",
             "desired_outcome",
         ],
-        "mask_callable": _PERSONAL,
-    },
-    {
-        "model": "cases.contact",
-        "mask_fields": ["public_name", "public_email", "public_phone", "summary"],
         "mask_callable": _PERSONAL,
     },
 )
