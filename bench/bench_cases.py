@@ -308,9 +308,12 @@ def _generate(ctx: Context, *, report: bool) -> list[dict]:
     start = time.perf_counter()
     made = synthetic.make_cases(n, seed=SEED, progress=progress)
     seconds = time.perf_counter() - start
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    # What autovacuum (PostgreSQL) and PRAGMA optimize (SQLite) would do with new rows.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("VACUUM (ANALYZE) cases_case")
+        else:
+            cursor.execute("ANALYZE cases_case")
     if not report:
         return []
     return [

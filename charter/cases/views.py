@@ -21,6 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import DomainError
+from charter.core.forms import form_problems
 from charter.core.selectors import audit_history_for
 from charter.customers.models import Customer
 from charter.customers.selectors import customer_search, customers_visible_to
@@ -59,15 +60,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _problems(form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        label = label or (name.replace("_", " ").capitalize() if name != "__all__" else "")
-        parts.extend(f"{label}: {e}" if label else str(e) for e in errors)
-    return "; ".join(parts)
 
 
 def _seconds(minutes) -> int | None:
@@ -431,7 +423,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
         else:
-            problem = f"Nothing was saved: {_problems(form)}"
+            problem = f"Nothing was saved: {form_problems(form)}"
     if problem is None:
         try:
             outcome = run(request, case, data)
@@ -468,7 +460,7 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items()}
     elif request.GET:
-        messages.error(request, f"The filter was not applied: {_problems(form)}")
+        messages.error(request, f"The filter was not applied: {form_problems(form)}")
     if not request.GET:
         form = LogFilterForm(initial=initial, categories=categories)
     cases = selectors.complaints_log(request.user, **filters)

@@ -16,6 +16,16 @@ class AccessibleForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
 
 
+def form_problems(form) -> str:
+    """A bound form's errors in one line, for a message."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        label = label or (name.replace("_", " ").capitalize() if name != "__all__" else "")
+        parts.extend(f"{label}: {e}" if label else str(e) for e in errors)
+    return "; ".join(parts)
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,

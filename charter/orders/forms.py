@@ -14,7 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from charter.core.forms import AccessibleForm
+from charter.core.forms import AccessibleForm, form_problems  # noqa: F401 (used by the views)
 from charter.core.money import format_money
 from charter.customers.models import Channel
 
@@ -50,16 +50,6 @@ def order_options(orders, *, blank: str = "No order (bought elsewhere or earlier
     return [("", blank)] + [
         (str(o.pk), f"{o.reference}, {timezone.localtime(o.placed_at):%d %b %Y}") for o in orders
     ]
-
-
-def form_problems(form) -> str:
-    """A bound form's errors in one line, for a message."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        label = label or (name.replace("_", " ").capitalize() if name != "__all__" else "")
-        parts.extend(f"{label}: {e}" if label else str(e) for e in errors)
-    return "; ".join(parts)
 
 
 # --- The order queue and page -----------------------------------------------------------------

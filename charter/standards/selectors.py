@@ -34,67 +34,20 @@ def current_version() -> CharterVersion | None:
     return CharterVersion.objects.filter(status=VersionStatus.APPROVED).first()
 
 
-def promises_for(customer, events: list[str], *, topic: str = "") -> dict:
-    """``promise_for`` for several events at once (the charter and the customer's segments
-    read once): each event's promise, or the ``NoPromise`` that says what is missing."""
-    version = current_version()
-    if version is None:
-        missing = NoPromise("There is no approved charter yet, so nothing has been promised.")
-        return dict.fromkeys(events, missing)
-    promises = list(
-        ServicePromise.objects.filter(version=version, event__in=events).select_related(
-            "segment", "customer_type"
-        )
-    )
-    segment_ids = (
-        set(
-            customer.segment_memberships.filter(left_at__isnull=True).values_list(
-                "segment_id", flat=True
-            )
-        )
-        if customer is not None and any(p.segment_id for p in promises)
-        else set()
-    )
-    found = {}
-    for event in events:
-        chosen = rules.most_specific(
-            [p for p in promises if p.event == event],
-            customer_type_id=customer.customer_type_id if customer is not None else None,
-            segment_ids=segment_ids,
-            topic=topic,
-        )
-        if chosen is None:
-            label = PromiseEvent(event).label.lower() if event in PromiseEvent.values else event
-            chosen = NoPromise(
-                f"Charter version {version.number} makes no promise to {label} for this "
-                "customer's type or segments: add one to the charter."
-            )
-        found[event] = chosen
-    return found
-
-
-def deadlines_for(customer, events: list[str], moment: datetime, *, topic: str = "") -> dict:
-    """``deadline_for`` for several events at once: each event's Deadline, or NoPromise."""
-    calendar = business_calendar()
-    found = {}
-    for event, promise in promises_for(customer, events, topic=topic).items():
-        if isinstance(promise, NoPromise):
-            found[event] = promise
-            continue
-        due = rules.deadline(calendar, unit=promise.unit, target=promise.target, moment=moment)
-        found[event] = Deadline(promise=promise, due=due)
-    return found
-
-
 class PromiseBook:
     """The current charter's promises for some events, read once, with the segments of the
-    given customers: for working out many deadlines at once (inbound mail in batches)."""
+    given customers: the one place that chooses which promise applies, for one deadline or
+    many (inbound mail in batches)."""
 
     def __init__(self, events: list[str], customers=()):
         self.version = current_version()
         self.calendar = business_calendar()
         self.promises = (
-            list(ServicePromise.objects.filter(version=self.version, event__in=events))
+            list(
+                ServicePromise.objects.filter(
+                    version=self.version, event__in=events
+                ).select_related("segment", "customer_type")
+            )
             if self.version is not None
             else []
         )
@@ -107,8 +60,11 @@ class PromiseBook:
             for customer_id, segment_id in memberships:
                 self.segments.setdefault(customer_id, set()).add(segment_id)
 
-    def deadline(self, customer, event: str, moment: datetime, *, topic: str = ""):
-        """The Deadline, or the NoPromise that says what the charter lacks."""
+    def promise(self, customer, event: str, *, topic: str = ""):
+        """The promise for ``event`` that applies to ``customer``: one for the complaint's
+        ``topic`` (e.g. hardship) first, then a segment's over a customer type's over
+        everyone's; ``customer`` None (a member of the public) gets the promises made to
+        everyone. Or the NoPromise that says what the charter lacks."""
         if self.version is None:
             return NoPromise("There is no approved charter yet, so nothing has been promised.")
         chosen = rules.most_specific(
@@ -123,44 +79,36 @@ class PromiseBook:
                 f"Charter version {self.version.number} makes no promise to {label} for this "
                 "customer's type or segments: add one to the charter."
             )
-        due = rules.deadline(self.calendar, unit=chosen.unit, target=chosen.target, moment=moment)
-        return Deadline(promise=chosen, due=due)
+        return chosen
+
+    def deadline(self, customer, event: str, moment: datetime, *, topic: str = ""):
+        """When the promise falls due, counted from ``moment`` on the organisation's business
+        calendar (a Deadline), or the NoPromise."""
+        promise = self.promise(customer, event, topic=topic)
+        if isinstance(promise, NoPromise):
+            return promise
+        due = rules.deadline(self.calendar, unit=promise.unit, target=promise.target, moment=moment)
+        return Deadline(promise=promise, due=due)
+
+
+def promises_for(customer, events: list[str], *, topic: str = "") -> dict:
+    """Each event's promise for the customer, or the ``NoPromise`` that says what is missing."""
+    book = PromiseBook(events, [customer])
+    return {event: book.promise(customer, event, topic=topic) for event in events}
+
+
+def deadlines_for(customer, events: list[str], moment: datetime, *, topic: str = "") -> dict:
+    """Each event's Deadline for the customer counted from ``moment``, or NoPromise."""
+    book = PromiseBook(events, [customer])
+    return {event: book.deadline(customer, event, moment, topic=topic) for event in events}
 
 
 def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
-    """The current charter's promise for ``event`` that applies to ``customer``: one for the
-    complaint's ``topic`` (e.g. hardship) first, then a segment's over a customer type's over
-    everyone's. ``customer`` None (a member of the public) gets the promises made to everyone."""
-    version = current_version()
-    if version is None:
-        raise NoPromise("There is no approved charter yet, so nothing has been promised.")
-    promises = list(
-        ServicePromise.objects.filter(version=version, event=event).select_related(
-            "segment", "customer_type"
-        )
-    )
-    segment_ids = (
-        set(
-            customer.segment_memberships.filter(left_at__isnull=True).values_list(
-                "segment_id", flat=True
-            )
-        )
-        if customer is not None
-        else set()
-    )
-    chosen = rules.most_specific(
-        promises,
-        customer_type_id=customer.customer_type_id if customer is not None else None,
-        segment_ids=segment_ids,
-        topic=topic,
-    )
-    if chosen is None:
-        label = PromiseEvent(event).label.lower() if event in PromiseEvent.values else event
-        raise NoPromise(
-            f"Charter version {version.number} makes no promise to {label} for this customer's "
-            "type or segments: add one to the charter."
-        )
-    return chosen
+    """The promise that applies (see ``PromiseBook.promise``); raises NoPromise."""
+    found = PromiseBook([event], [customer]).promise(customer, event, topic=topic)
+    if isinstance(found, NoPromise):
+        raise found
+    return found
 
 
 @dataclass(frozen=True)
@@ -172,11 +120,10 @@ class Deadline:
 def deadline_for(customer, event: str, moment: datetime, *, topic: str = "") -> Deadline:
     """Which promise applies and when it falls due, counted from ``moment`` on the
     organisation's business calendar."""
-    promise = promise_for(customer, event, topic=topic)
-    due = rules.deadline(
-        business_calendar(), unit=promise.unit, target=promise.target, moment=moment
-    )
-    return Deadline(promise=promise, due=due)
+    found = PromiseBook([event], [customer]).deadline(customer, event, moment, topic=topic)
+    if isinstance(found, NoPromise):
+        raise found
+    return found
 
 
 def public_promises(version: CharterVersion) -> list[ServicePromise]:
