@@ -55,7 +55,7 @@ def _choice(choices, enum_name: str, **kwargs) -> NamedChoiceField:
 
 
 def _channel(**kwargs):
-    return _choice(Channel.choices, "ChannelEnum", **kwargs)
+    return _choice(Channel.choices, "ContactChannelEnum", **kwargs)
 
 
 def _direction(**kwargs):
@@ -70,7 +70,7 @@ class CaseBriefSerializer(serializers.ModelSerializer):
 
 
 # --- Contacts ---------------------------------------------------------------------------------
-class ContactSerializer(serializers.ModelSerializer):
+class ContactLogSerializer(serializers.ModelSerializer):
     channel = _channel(read_only=True)
     direction = _direction(read_only=True)
     staff = serializers.StringRelatedField(read_only=True)
@@ -94,7 +94,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContactCreateSerializer(RefuseUnknownFields, serializers.Serializer):
+class ContactLogCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     channel = _channel()
     direction = _direction(required=False, default=Direction.INBOUND)
     summary = serializers.CharField(max_length=20_000)
@@ -103,7 +103,7 @@ class ContactCreateSerializer(RefuseUnknownFields, serializers.Serializer):
         queryset=Case.objects.all(), required=False, allow_null=True, default=None
     )
     public_name = serializers.CharField(required=False, default="", allow_blank=True)
-    public_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    public_email = serializers.EmailField(required=False, allow_blank=True)
     public_phone = serializers.CharField(required=False, default="", allow_blank=True)
     at = serializers.DateTimeField(required=False, default=None, allow_null=True)
     duration_seconds = serializers.IntegerField(
@@ -121,7 +121,7 @@ class ContactCreateSerializer(RefuseUnknownFields, serializers.Serializer):
         return case
 
 
-class ContactListQuery(serializers.Serializer):
+class ContactLogListQuery(serializers.Serializer):
     customer = customer_field(required=False)
 
 
@@ -129,35 +129,35 @@ class ContactViewSet(ActionPermissions, viewsets.GenericViewSet):
     """Every conversation on every channel, newest first. ``POST`` logs one (it may join a
     case by ``case``); ``?customer=<id>`` filters the list."""
 
-    serializer_class = ContactSerializer
+    serializer_class = ContactLogSerializer
     queryset = Contact.objects.none()
     lookup_value_regex = ID_PATTERN
     filter_backends = []
     view_permission = "cases.view_contact"
     action_permissions = {"create": "cases.add_contact"}
 
-    @extend_schema(parameters=[ContactListQuery], responses=ContactSerializer(many=True))
+    @extend_schema(parameters=[ContactLogListQuery], responses=ContactLogSerializer(many=True))
     def list(self, request):
-        f = _query(ContactListQuery, request)
+        f = _query(ContactLogListQuery, request)
         contacts = selectors.recent_contacts(request.user)
         if f.get("customer"):
             contacts = contacts.filter(customer=f["customer"])
         page = self.paginate_queryset(contacts)
-        return self.get_paginated_response(ContactSerializer(page, many=True).data)
+        return self.get_paginated_response(ContactLogSerializer(page, many=True).data)
 
-    @extend_schema(responses=ContactSerializer)
+    @extend_schema(responses=ContactLogSerializer)
     def retrieve(self, request, pk=None):
         contact = selectors.recent_contacts(request.user).filter(pk=pk).first()
         if contact is None:
             raise Http404
-        return Response(ContactSerializer(contact).data)
+        return Response(ContactLogSerializer(contact).data)
 
-    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    @extend_schema(request=ContactLogCreateSerializer, responses={201: ContactLogSerializer})
     def create(self, request):
-        body = ContactCreateSerializer(data=request.data, context={"request": request})
+        body = ContactLogCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         contact = services.contact_log(actor=request.user, **body.validated_data)
-        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return Response(ContactLogSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -195,6 +195,12 @@ class ResolutionSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     kind = _choice(CaseKind.choices, "CaseKindEnum", read_only=True)
     status = _choice(CaseStatus.choices, "CaseStatusEnum", read_only=True)
+    complainant_type = _choice(ComplainantType.choices, "ComplainantTypeEnum", read_only=True)
+    directed_at = _choice(
+        [("", "Not said"), *DirectedAt.choices], "CaseDirectedAtEnum", read_only=True
+    )
+    channel = _channel(read_only=True)
+    escalation = _choice(EscalationLevel.choices, "EscalationLevelEnum", read_only=True)
     customer = CustomerBriefSerializer(read_only=True)
     owner = serializers.StringRelatedField(read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -235,7 +241,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     events = CaseEventSerializer(many=True, read_only=True)
-    contacts = ContactSerializer(many=True, read_only=True)
+    contacts = ContactLogSerializer(many=True, read_only=True)
     resolutions = ResolutionSerializer(many=True, read_only=True)
     orders = OrderBriefSerializer(many=True, read_only=True)
 
@@ -279,12 +285,10 @@ class CaseCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     channel = _channel()
     customer = customer_field(required=False, allow_null=True, default=None)
     public_name = serializers.CharField(required=False, default="", allow_blank=True)
-    public_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    public_email = serializers.EmailField(required=False, allow_blank=True)
     public_phone = serializers.CharField(required=False, default="", allow_blank=True)
-    complainant_type = _choice(
-        ComplainantType.choices, "ComplainantTypeEnum", required=False, default=""
-    )
-    directed_at = _choice(DirectedAt.choices, "DirectedAtEnum", required=False, default="")
+    complainant_type = _choice(ComplainantType.choices, "ComplainantTypeEnum", required=False)
+    directed_at = _choice(DirectedAt.choices, "DirectedAtEnum", required=False)
     directed_at_detail = serializers.CharField(required=False, default="", allow_blank=True)
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, default=None
@@ -311,7 +315,7 @@ class StepSerializer(RefuseUnknownFields, serializers.Serializer):
 
 
 class EscalateSerializer(RefuseUnknownFields, serializers.Serializer):
-    to = _choice([c for c in EscalationLevel.choices if c[0]], "EscalationLevelEnum")
+    to = _choice([c for c in EscalationLevel.choices if c[0]], "EscalateToEnum")
     reason = serializers.CharField()
 
 
@@ -468,11 +472,11 @@ class CaseViewSet(ActionPermissions, viewsets.GenericViewSet):
         )
         return self._render(case)
 
-    @extend_schema(request=CaseContactSerializer, responses={201: ContactSerializer})
+    @extend_schema(request=CaseContactSerializer, responses={201: ContactLogSerializer})
     @action(detail=True, methods=["post"])
     def contacts(self, request, pk=None):
         """Log a further contact on the case (a call back, a visit)."""
         contact = services.contact_log(
             actor=request.user, case=self._case(pk), **self._body(CaseContactSerializer)
         )
-        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return Response(ContactLogSerializer(contact).data, status=status.HTTP_201_CREATED)

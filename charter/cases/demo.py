@@ -32,7 +32,7 @@ from charter.accounts.models import User
 from charter.core.selectors import business_calendar
 from charter.customers.models import Customer
 from charter.orders.models import Order
-from charter.standards.selectors import NoPromise, deadline_for
+from charter.standards.selectors import NoPromise, PromiseBook
 
 from . import services
 from .models import Case, CaseEvent, Category, Contact
@@ -228,7 +228,11 @@ def _history() -> tuple[int, int]:
     if Contact.objects.filter(summary=HISTORY_MARKER).exists():
         return 0, 0
     staff = {u.username: u for u in User.objects.filter(username__in=[*OFFICERS, "john"])}
-    customers = list(Customer.objects.filter(erased_at__isnull=True).order_by("pk")[:50])
+    customers = list(
+        Customer.objects.filter(erased_at__isnull=True)
+        .select_related("customer_type")
+        .order_by("pk")[:50]
+    )
     if not customers or not staff:
         return 0, 0
     random.seed(2026)
@@ -236,6 +240,8 @@ def _history() -> tuple[int, int]:
     now = timezone.now()
     today = timezone.localtime(now, calendar.zone).date()
     categories = {c.slug: c for c in Category.objects.all()}
+    # The charter's complaint promises and the customers' segments, read once for the year.
+    book = PromiseBook(["complaint_acknowledge", "complaint_resolve"], customers)
     contacts: list[Contact] = [
         Contact(
             summary=HISTORY_MARKER,
@@ -272,7 +278,7 @@ def _history() -> tuple[int, int]:
                 )
             )
             if roll < 0.04:
-                cases.append(_complaint(customer, officer, at, month, categories, today, now))
+                cases.append(_complaint(book, customer, officer, at, month, categories, today, now))
             elif roll < 0.05:
                 cases.append(
                     _kind_case(
@@ -330,19 +336,17 @@ def _on_duty(staff: dict, first: date) -> list:
     return [staff[n] for n in names if n in staff]
 
 
-def _due(customer, event: str, at: datetime):
-    try:
-        return deadline_for(customer, event, at).due
-    except NoPromise:
-        return None
+def _due(book, customer, event: str, at: datetime):
+    found = book.deadline(customer, event, at)
+    return None if isinstance(found, NoPromise) else found.due
 
 
-def _complaint(customer, officer, at, month, categories, today, now) -> Case:
+def _complaint(book, customer, officer, at, month, categories, today, now) -> Case:
     kinds = COMPLAINT_KINDS + (RECENT_KINDS if month >= 10 else [])
     slug, directed_at, outcome, _ = random.choices(kinds, weights=[k[3] for k in kinds])[0]
     category = categories[slug]
     open_now = at.date() >= today - timedelta(days=10)
-    resolve_due = _due(customer, "complaint_resolve", at)
+    resolve_due = _due(book, customer, "complaint_resolve", at)
     answered = at + timedelta(days=random.randint(1, 9))
     case = Case(
         kind="complaint",
@@ -355,7 +359,7 @@ def _complaint(customer, officer, at, month, categories, today, now) -> Case:
         opened_by=officer,
         owner=officer,
         opened_at=at,
-        acknowledge_due=_due(customer, "complaint_acknowledge", at),
+        acknowledge_due=_due(book, customer, "complaint_acknowledge", at),
         acknowledged_at=at + timedelta(hours=random.randint(1, 20)),
         resolve_due=resolve_due,
         updated_at=at,

@@ -58,7 +58,8 @@ def _url_pattern(name: str) -> str:
 
 def queue_rows(cases, *, now: datetime, warn: timedelta) -> list[QueueRow]:
     rows = []
-    calendar = business_calendar()  # read once, not per row
+    cases = list(cases)
+    calendar = business_calendar() if cases else None  # read once, not per row
     case_url = _url_pattern("cases:detail")
     for case in cases:
         state = rules.deadline_state(case.resolve_due, case.notified_at, now, warn)

@@ -79,7 +79,9 @@ def test_the_home_page_query_count_is_fixed(
     john = make_user(RoleCode.SUPERVISOR)
     mary = make_user()
     client.force_login(john)
-    with django_assert_max_num_queries(20) as few:
+    # A budget: the home page's panels (the cases panel reads its list, its counts and the
+    # warning figure) in a fixed number of queries.
+    with django_assert_max_num_queries(23) as few:
         client.get("/")
     from charter.accounts import services
 
