@@ -43,6 +43,14 @@ def demo_limits(admin_user):
 
 @pytest.fixture
 def demo(db, monkeypatch):
+    """The demo organisation, without its year of calls and complaints (tests that need the
+    history use ``demo_with_history``)."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
+    call_command("seed_demo", verbosity=0, history=False)
+
+
+@pytest.fixture
+def demo_with_history(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-123")
     call_command("seed_demo", verbosity=0)
 

@@ -81,7 +81,7 @@ def seed(ctx) -> None:
         ctx.say("Approved the reply wording for five situations.")
     if _yore_mine(ctx):
         ctx.say("Opened Yore Mine Co.'s complaint (critical, complex, with the manager).")
-    contacts, cases = _history()
+    contacts, cases = _history() if (ctx.options or {}).get("history", True) else (0, 0)
     if contacts:
         ctx.say(
             f"Logged a year of {contacts:,} calls and {cases:,} complaints, compliments "

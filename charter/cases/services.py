@@ -421,7 +421,12 @@ def case_update_facts(*, actor, case: Case, **facts) -> Case:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("customer", "owner").get(pk=case.pk)
+    # Lock the case row only (its customer and owner may be empty: outer joins).
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("customer", "owner")
+        .get(pk=case.pk)
+    )
 
 
 # --- The procedure ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from charter.cases.models import Case, Contact
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_tells_the_yore_mine_complaint_and_a_year_of_calls(demo):
+def test_the_demo_tells_the_yore_mine_complaint_and_a_year_of_calls(demo_with_history):
     case = Case.objects.get(subject=YORE_SUBJECT)
     assert case.customer.name == "Yore Mine Co." and case.opened_by.username == "mary"
     assert case.owner.username == "grace" and case.escalation == "csm"

@@ -109,5 +109,5 @@ def test_a_second_run_continues_the_references(made):
 
 
 def test_seed_demo_makes_synthetic_orders(demo):
-    call_command("seed_demo", orders=25, verbosity=0)
+    call_command("seed_demo", orders=25, verbosity=0, history=False)
     assert synthetic_orders().count() == 25

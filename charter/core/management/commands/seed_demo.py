@@ -58,6 +58,12 @@ class Command(AuditedCommand):
             help="Do nothing when the demo organisation already exists (used by `make run`).",
         )
         parser.add_argument(
+            "--no-history",
+            dest="history",
+            action="store_false",
+            help="Leave out the year of calls and complaints (quicker; for tests of other things).",
+        )
+        parser.add_argument(
             "--customers",
             type=int,
             default=0,
