@@ -7,6 +7,16 @@ from charter.accounts import services
 from charter.accounts.models import RoleCode, User
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves ids (and the
+    permissions cached under them) that the next test's new rows may take again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db):
     counter = {"n": 0}

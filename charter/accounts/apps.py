@@ -16,8 +16,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from charter.core import home, navigation
 
-        from . import panels
+        from . import backends, panels
 
+        backends.connect()
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="charter.accounts.roles")
         navigation.register(
             label="Approvals",

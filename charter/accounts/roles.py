@@ -188,6 +188,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "cases.change_casesettings",
             "cases.add_replytemplate",
             "cases.change_replytemplate",
+            "cases.approve_replytemplate",
         ),
     ),
     RoleSpec(

@@ -2,9 +2,11 @@
 warnings use, and the approved reply wording. Cases themselves are worked in Charter's pages,
 where every change goes through the services."""
 
-from django.contrib import admin
-from django.utils import timezone
+from django.contrib import admin, messages
 
+from charter.core.errors import DomainError
+
+from . import services
 from .models import CaseSettings, Category, ReplyTemplate
 
 
@@ -29,8 +31,14 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["approved_by", "approved_at", "created_at"]
     actions = ["approve"]
 
-    @admin.action(description="Approve the selected wording")
+    @admin.action(description="Approve the selected wording", permissions=["approve"])
     def approve(self, request, queryset):
-        queryset.filter(approved_at__isnull=True).update(
-            approved_by=request.user, approved_at=timezone.now()
-        )
+        try:
+            count = services.reply_templates_approve(actor=request.user, templates=queryset)
+        except DomainError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return
+        self.message_user(request, f"{count} wording(s) approved for use.", messages.SUCCESS)
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("cases.approve_replytemplate")

@@ -12,10 +12,12 @@ class CasesConfig(AppConfig):
         from charter.core.sections import register_section
         from charter.core.timeline import register_timeline_source
         from charter.customers.privacy import register_access_section
+        from charter.customers.signals import customer_erased
 
         from . import page_selectors, services, tasks, timeline  # noqa: F401 (tasks: periodic)
 
         approval_decided.connect(services.on_approval_decided, dispatch_uid="cases-approvals")
+        customer_erased.connect(services.on_customer_erased, dispatch_uid="cases-erasure")
         register_timeline_source("cases", timeline.customer_events)
         register_access_section("cases", timeline.access_cases)
         register_access_section("conversations", timeline.access_contacts)

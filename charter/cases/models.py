@@ -474,6 +474,7 @@ class ReplyTemplate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["situation", "version"], name="one_template_version")
         ]
+        permissions = [("approve_replytemplate", "Can approve reply wording for use")]
 
     def __str__(self) -> str:
         return f"{self.get_situation_display()} v{self.version}"

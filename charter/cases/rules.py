@@ -288,6 +288,28 @@ def kind_from_text(subject: str, body: str) -> str:
 # --- Reply templates ---------------------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# What reply wording may ask for; each is filled from the case, customer, order and promise.
+PLACEHOLDERS = (
+    "customer_name",
+    "case_reference",
+    "subject",
+    "officer_name",
+    "acknowledge_due",
+    "resolve_due",
+    "promise",
+    "order_reference",
+    "remedy",
+    "follow_up_date",
+    "external_body",
+    "organisation",
+)
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """Placeholders in wording that nothing fills (a typo would reach the customer)."""
+    return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
 PLACEHOLDER_LEFT = re.compile(r"\[([a-z_]+)\]")  # what ``fill`` could not fill
 
 

@@ -204,3 +204,13 @@ def categories() -> QuerySet[Category]:
 
 def quarantined_mail() -> QuerySet[Email]:
     return Email.objects.filter(status=MailStatus.QUARANTINED).defer("raw").order_by("-received_at")
+
+
+def reply_wording():
+    """Every version of the reply wording, newest first within each situation, with who
+    approved it: the wording page."""
+    from .models import ReplyTemplate
+
+    return ReplyTemplate.objects.select_related("approved_by", "policy_version__policy").order_by(
+        "situation", "-version"
+    )

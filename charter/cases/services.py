@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from uuid import uuid4
 
 from django.db import transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -870,6 +870,12 @@ def deadlines_check(*, now: datetime | None = None) -> dict[str, int]:
                     at=now,
                     text="Escalated to the supervisor: the resolution deadline passed.",
                 )
+                told = "Escalated to you: the resolution deadline passed."
+            else:
+                told = "The resolution deadline passed."
+            from .tasks import tell_owner
+
+            enqueue_on_commit(tell_owner, case.pk, told)
     warn = timedelta(hours=case_settings().warn_hours_before)
     for case in warning_due(now, warn):
         marked = Case.objects.filter(pk=case.pk, warned_at__isnull=True).update(warned_at=now)
@@ -1186,7 +1192,7 @@ def _placeholders(case: Case, actor) -> dict[str, str]:
     order = case.orders.order_by("-placed_at").first()
     done = case.resolutions.filter(status=ResolutionStatus.DONE).order_by("-at").first()
     charter = current_version()
-    return {
+    values = {
         "customer_name": case.customer.name if case.customer_id else case.public_name,
         "case_reference": case.reference,
         "subject": case.subject,
@@ -1200,6 +1206,31 @@ def _placeholders(case: Case, actor) -> dict[str, str]:
         "external_body": charter.external_dispute_body if charter else "",
         "organisation": calendar_name(),
     }
+    assert set(values) == set(rules.PLACEHOLDERS)  # the list wording is checked against
+    return values
+
+
+@transaction.atomic
+def reply_templates_approve(*, actor, templates) -> int:
+    """Approve wording for use (the customer service manager's call). Wording with a
+    placeholder nothing fills is refused, naming it; approved wording is never re-approved.
+    Returns how many were approved."""
+    _require(actor, "cases.approve_replytemplate", "approve reply wording")
+    waiting = list(templates.filter(approved_at__isnull=True).select_for_update())
+    for template in waiting:
+        unknown = rules.unknown_placeholders(template.subject + " " + template.body)
+        if unknown:
+            raise DomainError(
+                f"{template} uses {', '.join('{' + name + '}' for name in unknown)}, which "
+                "nothing fills. Placeholders: "
+                + ", ".join("{" + name + "}" for name in rules.PLACEHOLDERS)
+                + "."
+            )
+    now = timezone.now()
+    for template in waiting:
+        template.approved_by, template.approved_at = actor, now
+        template.save(update_fields=["approved_by", "approved_at"])
+    return len(waiting)
 
 
 def calendar_name() -> str:
@@ -1286,3 +1317,40 @@ def email_send(*, actor, case: Case, subject: str, body: str, situation: str = "
     label = Situation(situation).label if situation in Situation.values else "Email"
     _event(case, CaseEventKind.EMAIL, by=actor, at=now, text=f"{label} sent to {to}.")
     return email
+
+
+# --- Erasure ----------------------------------------------------------------------------------
+REMOVED = "(removed: the customer's personal data was erased)"
+
+
+def on_customer_erased(sender, customer, **kwargs) -> dict:
+    """Remove an erased customer's words and addresses from their cases, contacts and emails.
+
+    The records stay, so the complaints log, its counts and deadlines still add up: a case keeps
+    its subject, category, severity, steps and resolutions; what the person told us (the
+    facts, the outcome wanted, contact summaries, notes, email bodies and attachments) goes.
+    Runs inside the erasure's transaction.
+    """
+    cases = Case.objects.filter(customer=customer)
+    case_ids = list(cases.values_list("pk", flat=True))
+    cases.update(
+        description=REMOVED,
+        desired_outcome="",
+        public_name="",
+        public_email="",
+        public_phone="",
+        updated_at=timezone.now(),
+    )
+    CaseEvent.objects.filter(
+        case_id__in=case_ids, kind__in=[CaseEventKind.NOTE, CaseEventKind.EMAIL]
+    ).update(text=REMOVED)
+    contacts = Contact.objects.filter(customer=customer)
+    contact_count = contacts.update(
+        summary=REMOVED, public_name="", public_email="", public_phone=""
+    )
+    emails = Email.objects.filter(Q(case_id__in=case_ids) | Q(contact__customer=customer))
+    Attachment.objects.filter(email__in=emails).delete()
+    email_count = emails.update(
+        body="", raw=b"", from_address="", from_name="", to="", subject=REMOVED
+    )
+    return {"cases": len(case_ids), "contacts": contact_count, "emails": email_count}

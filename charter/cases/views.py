@@ -42,7 +42,7 @@ from .forms import (
     ResolutionForm,
     StepForm,
 )
-from .models import Category, EscalationLevel
+from .models import Category, EscalationLevel, ReplyTemplate, Situation
 
 PAGE_SIZE = 50
 VIEW = "cases.view_case"
@@ -495,3 +495,41 @@ def mail_raw(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(email.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{email.pk}.eml"'
     return response
+
+
+@login_required
+@permission_required("cases.view_replytemplate", raise_exception=True)
+def reply_wording(request: HttpRequest) -> HttpResponse:
+    """The approved wording per situation and the versions waiting for approval; the customer
+    service manager approves a version here."""
+    if request.method == "POST":
+        template = ReplyTemplate.objects.filter(pk=_int(request.POST.get("template"))).first()
+        if template is None:
+            raise Http404("No such wording.")
+        try:
+            services.reply_templates_approve(
+                actor=request.user, templates=ReplyTemplate.objects.filter(pk=template.pk)
+            )
+        except DomainError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"{template} approved: replies now use it.")
+        return redirect("cases:wording")
+    versions = list(selectors.reply_wording())
+    in_use: dict[str, int] = {}  # the newest approved version of each situation
+    for version in versions:
+        if version.approved_at and version.situation not in in_use:
+            in_use[version.situation] = version.pk
+    situations = [
+        (label, [v for v in versions if v.situation == value]) for value, label in Situation.choices
+    ]
+    return render(
+        request,
+        "cases/wording.html",
+        {
+            "situations": situations,
+            "in_use": set(in_use.values()),
+            "placeholders": rules.PLACEHOLDERS,
+            "may_approve": request.user.has_perm("cases.approve_replytemplate"),
+        },
+    )

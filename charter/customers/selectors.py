@@ -50,7 +50,7 @@ def account_managers() -> QuerySet:
     return (  # with_perm counts active users only
         get_user_model()
         .objects.with_perm(
-            "customers.manage_accounts", backend="django.contrib.auth.backends.ModelBackend"
+            "customers.manage_accounts", backend="charter.accounts.backends.CachedModelBackend"
         )
         .order_by("first_name", "last_name", "pk")
     )

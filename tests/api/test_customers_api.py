@@ -454,6 +454,7 @@ def test_lists_read_in_the_same_number_of_queries_whatever_the_page_size(
         "/api/v1/segments/",
     ):
         join = "&" if "?" in url else "?"
+        _count_queries(client, url)  # the first request also reads the caller's permissions
         small = _count_queries(client, f"{url}{join}page_size=5")
         large = _count_queries(client, f"{url}{join}page_size=50")
         assert small == large, url

@@ -59,6 +59,7 @@ CUSTOMER_PAGES = [
     "/cases/contacts/new/?public=1",
     "/cases/{case}/",
     "/cases/mail/",
+    "/cases/wording/",
 ]
 
 

@@ -208,3 +208,34 @@ def test_a_batch_threads_replies_to_messages_in_the_same_batch(complaints_charte
     assert kept.status == "quarantined" and other.case != first.case
     assert Case.objects.count() == 2 and Email.objects.count() == 4
     assert first.case.contacts.count() == 2
+
+
+def test_erasing_the_customer_removes_their_words_and_keeps_the_complaint(
+    complaints_charter, dana, officer, manager
+):
+    from charter.cases.models import CaseEvent
+    from charter.customers import services as customer_services
+
+    case = services.email_receive(raw=read("plain.eml")).case
+    raw = read("multipart_attachments.eml.tmpl").replace(b"%s", str(case.pk).encode())
+    services.email_receive(raw=raw)
+    services.contact_log(
+        actor=officer, case=case, channel="telephone", summary="Dana Price rang about 7 mm."
+    )
+    services.case_note(actor=officer, case=case, text="Dana's mobile is 0400 123 456.")
+
+    erasure = customer_services.customer_erase(
+        actor=manager, customer=dana, reason="The customer asked"
+    )
+
+    case.refresh_from_db()
+    assert case.subject and case.kind == "complaint" and case.resolve_due  # still counted
+    assert "widgets" not in case.description and case.desired_outcome == ""
+    assert not Contact.objects.filter(case=case, summary__icontains="dana").exists()
+    assert not Contact.objects.filter(case=case, summary__icontains="7 mm").exists()
+    assert not CaseEvent.objects.filter(case=case, text__icontains="0400").exists()
+    for email in Email.objects.filter(case=case):
+        assert email.body == "" and bytes(email.raw) == b"" and email.from_address == ""
+    assert not Attachment.objects.exists()
+    assert erasure.retained["kept"]["cases"] == 1
+    assert erasure.retained["kept"]["contacts"] == 3

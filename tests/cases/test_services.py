@@ -406,6 +406,29 @@ def test_breaches_are_found_by_query_recorded_once_and_escalated(
     assert CaseEvent.objects.filter(case=case, kind="breached").count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_checks_deadlines_every_five_minutes_and_the_new_owner_is_emailed(
+    complaints_charter, officer, supervisor, make_customer, smtp_server, run_worker
+):
+    from charter.core import scheduling
+
+    case = open_complaint(officer, make_customer(), opened_at=mel(2026, 11, 2, 10))
+    now = timezone.now()
+    assert case.resolve_due < now  # missed while nobody was looking
+    assert "charter.cases.tasks.check_case_deadlines" in scheduling.tick(now)
+    assert "charter.cases.tasks.check_case_deadlines" not in scheduling.tick(
+        now + timedelta(minutes=4)
+    )
+    assert "charter.cases.tasks.check_case_deadlines" in scheduling.tick(now + timedelta(minutes=5))
+    run_worker()
+    case.refresh_from_db()
+    assert case.resolve_breached_at and case.owner == supervisor
+    [message] = [m for m in smtp_server if case.reference in m["Subject"]]
+    assert message["To"] == supervisor.email
+    assert "Escalated to you" in message["Subject"]
+    assert f"/cases/{case.pk}/" in message.get_payload()
+
+
 def test_a_warning_comes_before_the_breach(complaints_charter, officer, make_customer):
     case = open_complaint(officer, make_customer())
     assert services.deadlines_check(now=case.resolve_due - timedelta(hours=5))["warned"] == 0
