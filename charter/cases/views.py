@@ -21,10 +21,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import DomainError
-from charter.core.forms import form_problems
+from charter.core.forms import form_problems, int_or_none
 from charter.core.selectors import audit_history_for
-from charter.customers.models import Customer
-from charter.customers.selectors import customer_search, customers_visible_to
+from charter.customers.selectors import customer_named, customer_search
 from charter.orders import selectors as orders_selectors
 
 from . import page_selectors, rules, selectors, services
@@ -53,13 +52,6 @@ TABS = (
     ("due_soon", "Due soon"),
     ("open", "All open"),
 )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _seconds(minutes) -> int | None:
@@ -101,11 +93,6 @@ def case_queue(request: HttpRequest) -> HttpResponse:
 
 
 # --- Logging a contact ------------------------------------------------------------------------
-def _customer_from(request) -> Customer | None:
-    pk = _int(request.GET.get("customer"))
-    if pk is None:
-        return None
-    return customers_visible_to(request.user).select_related("customer_type").filter(pk=pk).first()
 
 
 @login_required
@@ -113,7 +100,7 @@ def _customer_from(request) -> Customer | None:
 def contact_new(request: HttpRequest) -> HttpResponse:
     """Log a contact: find the customer first (or log a member of the public), then what was
     said and whether it opens a case."""
-    customer = _customer_from(request)
+    customer = customer_named(request.user, request.GET.get("customer"))
     public = request.GET.get("public") == "1"
     if customer is None and not public:
         query = request.GET.get("q", "")
@@ -503,7 +490,9 @@ def reply_wording(request: HttpRequest) -> HttpResponse:
     """The approved wording per situation and the versions waiting for approval; the customer
     service manager approves a version here."""
     if request.method == "POST":
-        template = ReplyTemplate.objects.filter(pk=_int(request.POST.get("template"))).first()
+        template = ReplyTemplate.objects.filter(
+            pk=int_or_none(request.POST.get("template"))
+        ).first()
         if template is None:
             raise Http404("No such wording.")
         try:

@@ -71,3 +71,11 @@ class AuditFilterForm(forms.Form):
             "since": data.get("since"),
             "until": data.get("until"),
         }
+
+
+def int_or_none(value) -> int | None:
+    """A whole number from a query string or form value, or None for anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -76,6 +76,17 @@ def customers_visible_to(user) -> QuerySet[Customer]:
     return Customer.objects.all()
 
 
+def customer_named(user, pk) -> Customer | None:
+    """The customer whose id a page was given (``?customer=<pk>``), if ``user`` may see them;
+    None for a missing, malformed or hidden id."""
+    from charter.core.forms import int_or_none
+
+    pk = int_or_none(pk)
+    if pk is None:
+        return None
+    return customers_visible_to(user).select_related("customer_type").filter(pk=pk).first()
+
+
 def _current_memberships() -> Prefetch:
     return Prefetch(
         "segment_memberships",

@@ -24,7 +24,7 @@ from charter.accounts.models import ApprovalRequest
 from charter.core.errors import DomainError
 from charter.core.selectors import business_calendar
 from charter.customers.models import Customer
-from charter.customers.selectors import customer_search, customers_visible_to
+from charter.customers.selectors import customer_named, customer_search
 from charter.standards.selectors import NoPromise, promise_for
 
 from . import page_selectors, rules, selectors, services
@@ -77,21 +77,6 @@ def _form_error(form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _customer_from(request) -> Customer | None:
-    """The customer named by ``?customer=<pk>``, if the user may see them."""
-    pk = _int(request.GET.get("customer"))
-    if pk is None:
-        return None
-    return customers_visible_to(request.user).select_related("customer_type").filter(pk=pk).first()
-
-
 def _customer_picker(request, *, title: str, lede: str) -> HttpResponse:
     """First step of a form for one customer: find them, then come back with ``?customer=``."""
     form = CustomerPickForm(request.GET or None)
@@ -123,7 +108,7 @@ def order_queue(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "late")
     if show not in dict(TABS):
         show = "late"
-    customer = _customer_from(request) if show == "all" else None
+    customer = customer_named(request.user, request.GET.get("customer")) if show == "all" else None
     if show == "late":
         orders = selectors.late_orders(user, now=now)
     elif show == "due":
@@ -374,7 +359,7 @@ def _order_channel(customer: Customer) -> str:
 @login_required
 @permission_required("orders.add_order", raise_exception=True)
 def order_new(request: HttpRequest) -> HttpResponse:
-    customer = _customer_from(request)
+    customer = customer_named(request.user, request.GET.get("customer"))
     if customer is None:
         return _customer_picker(
             request,
@@ -448,7 +433,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("orders.add_return", raise_exception=True)
 def return_new(request: HttpRequest) -> HttpResponse:
-    customer = _customer_from(request)
+    customer = customer_named(request.user, request.GET.get("customer"))
     if customer is None:
         return _customer_picker(
             request,
@@ -576,7 +561,7 @@ def warranty_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("orders.add_warranty", raise_exception=True)
 def warranty_new(request: HttpRequest) -> HttpResponse:
-    customer = _customer_from(request)
+    customer = customer_named(request.user, request.GET.get("customer"))
     if customer is None:
         return _customer_picker(
             request,
