@@ -3,9 +3,15 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, **kwargs):
+    """After the last app's permissions exist: migrate signals each app in turn, creating its
+    permissions as it goes, so syncing at the accounts app's turn would miss later apps'."""
+    from django.apps import apps
+
     from .services import roles_sync
 
-    roles_sync()
+    signalled = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is signalled[-1]:
+        roles_sync()
 
 
 class AccountsConfig(AppConfig):
@@ -19,7 +25,7 @@ class AccountsConfig(AppConfig):
         from . import backends, panels
 
         backends.connect()
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="charter.accounts.roles")
+        post_migrate.connect(_sync_roles, dispatch_uid="charter.accounts.roles")
         navigation.register(
             label="Approvals",
             url_name="accounts:approvals",

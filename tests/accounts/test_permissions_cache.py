@@ -1,6 +1,7 @@
 """A user's permissions are read once and cached; any change of roles or of a role's
 permissions is seen by the very next request."""
 
+import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,3 +66,20 @@ def test_a_deactivated_user_has_no_permissions(make_user):
     assert _fresh(officer).has_perm("cases.add_contact")
     User.objects.filter(pk=officer.pk).update(is_active=False)
     assert not _fresh(officer).has_perm("cases.add_contact")
+
+
+@pytest.mark.django_db
+def test_migrate_gives_every_role_its_permissions_from_every_app():
+    # Without anything else calling roles_sync: a fresh install's roles work from the start,
+    # including permissions of apps that migrate signals after the accounts app.
+    from charter.accounts.roles import ROLE_SPECS
+
+    for spec in ROLE_SPECS:
+        group = Group.objects.get(role__code=spec.code)
+        have = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert have == set(spec.permissions), spec.code
