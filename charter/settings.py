@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "charter.catalog",
     "charter.orders",
     "charter.cases",
+    "charter.feedback",
     "charter.api",
 ]
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from charter.accounts import views as accounts_views
 from charter.core import views as core_views
+from charter.feedback.urls import public_urlpatterns as feedback_public
 from charter.standards import views as standards_views
 
 admin.site.site_header = "Charter configuration"
@@ -28,6 +29,8 @@ urlpatterns = [
     path("customers/", include("charter.customers.urls")),
     path("orders/", include("charter.orders.urls")),
     path("cases/", include("charter.cases.urls")),
+    path("feedback/", include("charter.feedback.urls")),
+    path("f/", include((feedback_public, "public"))),
     path("charter/", standards_views.public_charter, name="public-charter"),
     path("standards/", include("charter.standards.urls")),
     path("api/v1/", include("charter.api.urls")),

@@ -101,13 +101,35 @@ _MANAGE_ACCOUNTS = (
     "customers.manage_accounts",
 )
 
+# Feedback: officers enter what customers say by phone, letter or in person; managers read
+# what is routed to them; the analyst and the manager run surveys and sort comments.
+_FEEDBACK_GIVE = ("feedback.add_comment", "feedback.view_topic", "feedback.view_questionnaire")
+_FEEDBACK_READ = (
+    "feedback.view_comment",
+    "feedback.view_topic",
+    "feedback.view_questionnaire",
+    "feedback.view_survey",
+    "feedback.view_response",
+)
+_FEEDBACK_RUN = (
+    *_FEEDBACK_READ,
+    "feedback.add_comment",
+    "feedback.change_comment",
+    "feedback.sort_comment",
+    "feedback.add_questionnaire",
+    "feedback.change_questionnaire",
+    "feedback.add_survey",
+    "feedback.change_survey",
+    "feedback.send_survey",
+)
+
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         RoleCode.CUSTOMER_SERVICE_OFFICER,
         10,
         "Logs every contact, handles complaints by the procedure, looks up orders, returns and "
         "warranty, and refunds within their authority.",
-        (*_EVERYONE, *_SERVE_CUSTOMERS),
+        (*_EVERYONE, *_SERVE_CUSTOMERS, *_FEEDBACK_GIVE),
     ),
     RoleSpec(
         RoleCode.RETURNS_WARRANTY_OFFICER,
@@ -125,13 +147,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         RoleCode.ANALYST,
         15,
         "Runs surveys, sorts qualitative feedback and presents monthly summaries.",
-        (*_EVERYONE, *_SEGMENTS_READ),
+        (*_EVERYONE, *_SEGMENTS_READ, *_FEEDBACK_RUN, "customers.view_customer"),
     ),
     RoleSpec(
         RoleCode.ACCOUNT_MANAGER,
         20,
         "Owns a group of customers (or one large one), their segment, products and loyalty.",
-        (*_EVERYONE, *_MANAGE_ACCOUNTS),
+        (*_EVERYONE, *_MANAGE_ACCOUNTS, *_FEEDBACK_GIVE),
     ),
     RoleSpec(
         RoleCode.SUPERVISOR,
@@ -145,6 +167,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "customers.export_customer",
             "customers.assign_account_manager",
             "standards.view_acknowledgement",
+            *_FEEDBACK_GIVE,
+            "feedback.sort_comment",
         ),
     ),
     RoleSpec(
@@ -189,6 +213,10 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "cases.add_replytemplate",
             "cases.change_replytemplate",
             "cases.approve_replytemplate",
+            *_FEEDBACK_RUN,
+            "feedback.add_topic",
+            "feedback.change_topic",
+            "feedback.route_topic",
         ),
     ),
     RoleSpec(
@@ -216,6 +244,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_SEGMENTS_READ,
             "customers.view_customer",
             "customers.view_customerimport",
+            *_FEEDBACK_READ,
         ),
     ),
     RoleSpec(
@@ -253,6 +282,13 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "cases.view_replytemplate",
             "cases.add_replytemplate",
             "cases.change_replytemplate",
+            "feedback.view_topic",
+            "feedback.add_topic",
+            "feedback.change_topic",
+            "feedback.route_topic",
+            "feedback.view_questionnaire",
+            "feedback.add_questionnaire",
+            "feedback.change_questionnaire",
         ),
         staff_site=True,
     ),

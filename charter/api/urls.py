@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import cases, customers, orders, standards, views
+from . import cases, customers, feedback, orders, standards, views
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
@@ -21,6 +21,10 @@ router.register("returns", orders.ReturnViewSet, basename="return")
 router.register("warranties", orders.WarrantyViewSet, basename="warranty")
 router.register("contacts", cases.ContactViewSet, basename="contact")
 router.register("cases", cases.CaseViewSet, basename="case")
+router.register("questionnaires", feedback.QuestionnaireViewSet, basename="questionnaire")
+router.register("surveys", feedback.SurveyViewSet, basename="survey")
+router.register("responses", feedback.ResponseViewSet, basename="response")
+router.register("feedback", feedback.FeedbackViewSet, basename="feedback")
 
 app_name = "api"
 

@@ -63,3 +63,9 @@ def pick(form, names: str):
     """The form's fields named in ``names`` (space-separated), in that order, that it has:
     ``{% include "core/_form_fields.html" with form=form fields=form|pick:"a b" %}``."""
     return [form[name] for name in names.split() if name in form.fields]
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

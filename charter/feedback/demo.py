@@ -1,0 +1,400 @@
+"""Innovative Widgets' feedback: who is responsible for each topic, a year of comments, two
+RATER / SERVQUAL survey runs, CSAT after closed cases, and an NPS survey open now.
+
+- **Routing.** Waiting time and staff manner go to John (he coaches the officers); delivery and
+  product quality to Grace; information and pricing to Alex; the website and anything else to
+  Sofia, the analyst who prepares the monthly summary.
+- **A year of comments** from the feedback form and from officers, about 35 a month, echoing
+  the seeds: late deliveries and the wrong widget size all year; from October, when two new
+  officers started and John went on leave, customers left on hold and spoken to curtly.
+- **Two RATER runs** (March and September), about 300 invited for 100 answers each. Customers
+  expect a great deal everywhere and weight reliability most; perceptions of reliability and
+  responsiveness fall between the two runs, so their gaps widen.
+- **CSAT after closed cases**: about a third of customers answer; satisfaction drops from
+  October.
+- **An NPS survey open now**, whose first invitation's link the demo writes beside the logins
+  (``var/demo-survey-link.txt``) so that anyone can answer it as a customer would.
+
+Comments are sorted by the categoriser as they would be live. Running it twice changes
+nothing: each part is found by its marker.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from charter.accounts.models import User
+from charter.customers.models import Customer
+
+from . import services
+from .categoriser import starter_comments
+from .models import (
+    Answer,
+    Comment,
+    CommentKind,
+    CommentSource,
+    CommentStatus,
+    Invitation,
+    Population,
+    Question,
+    Questionnaire,
+    Response,
+    SortedBy,
+    Survey,
+    SurveyStatus,
+    Topic,
+)
+
+ROUTES = {
+    "waiting_time": "john",
+    "staff_manner": "john",
+    "delivery": "grace",
+    "product_quality": "grace",
+    "information": "alex",
+    "pricing_billing": "alex",
+    "website_systems": "sofia",
+    "other": "sofia",
+}
+RUNS = (
+    ("RATER survey, March 2026", date(2026, 3, 2)),
+    ("RATER survey, September 2026", date(2026, 9, 1)),
+)
+NPS_NAME = "Would you recommend us? December 2026"
+CSAT_MARKER = "After closed cases"
+SEED = 2026
+
+# Mean perception per dimension in each run (expectations sit near 6.4 throughout).
+PERCEPTION = {
+    0: {
+        "reliability": 5.1,
+        "assurance": 5.6,
+        "tangibles": 5.4,
+        "empathy": 5.3,
+        "responsiveness": 5.2,
+    },
+    1: {
+        "reliability": 4.4,
+        "assurance": 5.5,
+        "tangibles": 5.5,
+        "empathy": 4.9,
+        "responsiveness": 4.3,
+    },
+}
+WEIGHTS = {"reliability": 32, "responsiveness": 22, "assurance": 19, "empathy": 15, "tangibles": 12}
+
+
+def seed(ctx) -> None:
+    if ctx.organisation != "widgets":
+        return
+    staff = {u.username: u for u in User.objects.all()}
+    if _routes(staff):
+        ctx.say("Named the manager responsible for each feedback topic.")
+    rnd = random.Random(SEED)
+    history = (ctx.options or {}).get("history", True)
+    if history and _surveyable().count() < 300:
+        from charter.customers.synthetic import make_customers
+
+        made = make_customers(n=900, seed=SEED)
+        ctx.say(f"Added {made} customers (small businesses and people) for the surveys.")
+    customers = list(_surveyable()[:900])
+    if not customers:
+        return
+    if history:
+        made = _comments(rnd, customers, staff)
+        if made:
+            ctx.say(f"Received a year of {made:,} comments, sorted and routed.")
+        for index, (name, opened) in enumerate(RUNS):
+            answered = _servqual_run(rnd, index, name, opened, customers, staff)
+            if answered:
+                ctx.say(f"{name}: {answered} answers.")
+        answered = _csat(rnd)
+        if answered:
+            ctx.say(f"Customers answered {answered} satisfaction surveys after closed cases.")
+    link = _nps_open(rnd, customers, staff)
+    if link:
+        path = settings.CHARTER_DEMO_LOGINS_FILE.with_name("demo-survey-link.txt")
+        path.write_text(f"A customer's private survey link (it works once): {link}\n")
+        ctx.say(f"A customer's survey link: {link}")
+
+
+def _surveyable():
+    return (
+        Customer.objects.filter(is_active=True, erased_at__isnull=True, consent_surveys=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def _routes(staff) -> bool:
+    changed = False
+    for code, username in ROUTES.items():
+        topic = Topic.objects.filter(code=code).first()
+        person = staff.get(username)
+        if topic is not None and person is not None and topic.responsible_id is None:
+            topic.responsible = person
+            topic.save(update_fields=["responsible"])
+            changed = True
+    return changed
+
+
+def _moment(rnd, day: date) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, time(8 + rnd.randint(0, 9), rnd.randint(0, 59)))
+    )
+
+
+def _comments(rnd, customers, staff) -> int:
+    if Comment.objects.filter(source__in=[CommentSource.FORM, CommentSource.STAFF]).exists():
+        return 0
+    starter = list(starter_comments())
+    by_topic: dict[str, list] = {}
+    for row in starter:
+        by_topic.setdefault(row.topic, []).append(row)
+    today = timezone.localdate()
+    first = date(today.year - 1, today.month, 1) + timedelta(days=31)
+    first = first.replace(day=1)
+    officers = [staff[u] for u in ("mia", "jonas", "taya", "mary") if u in staff]
+    comments = []
+    day = first
+    while day <= today:
+        recent = day.month in (10, 11, 12) and day.year == today.year
+        weights = {
+            "delivery": 9,
+            "product_quality": 5,
+            "staff_manner": 6 if recent else 2,
+            "information": 3,
+            "pricing_billing": 3,
+            "website_systems": 2,
+            "waiting_time": 9 if recent else 2,
+            "other": 1,
+        }
+        for _ in range(rnd.choice((0, 1, 1, 2, 2, 3))):
+            topic = rnd.choices(list(weights), list(weights.values()))[0]
+            pool = by_topic.get(topic) or starter
+            row = rnd.choice(pool)
+            by_staff = rnd.random() < 0.3
+            kind = (
+                CommentKind.COMPLIMENT
+                if row.sentiment == "positive"
+                else CommentKind.SUGGESTION
+                if rnd.random() < 0.15
+                else CommentKind.COMMENT
+            )
+            at = _moment(rnd, day)
+            old = (today - day).days > 14
+            comments.append(
+                Comment(
+                    kind=kind,
+                    source=CommentSource.STAFF if by_staff else CommentSource.FORM,
+                    channel="telephone" if by_staff else "web_form",
+                    text=row.comment,
+                    rating=None
+                    if by_staff
+                    else {"positive": 5, "neutral": 3, "negative": rnd.choice((1, 2))}[
+                        row.sentiment
+                    ],
+                    customer=rnd.choice(customers) if rnd.random() < 0.7 else None,
+                    entered_by=rnd.choice(officers) if by_staff and officers else None,
+                    received_at=at,
+                    status=CommentStatus.ACTIONED if old else CommentStatus.NEW,
+                    acted_at=at + timedelta(days=3) if old else None,
+                    action_taken="Discussed at the monthly meeting; the team was briefed."
+                    if old
+                    else "",
+                )
+            )
+        day += timedelta(days=1)
+    Comment.objects.bulk_create(comments, batch_size=500)
+    _sort_quietly(list(Comment.objects.filter(sorted_by="")))
+    return len(comments)
+
+
+def _sort_quietly(comments: list[Comment]) -> None:
+    """Sort and route the history without emailing anyone about the past."""
+    topics = {t.code: t for t in Topic.objects.select_related("responsible")}
+    results = services.categoriser().sort([c.text for c in comments])
+    for comment, result in zip(comments, results, strict=True):
+        topic = topics.get(result.topic) or topics.get("other")
+        comment.topic = topic
+        comment.topic_confidence = result.topic_confidence
+        comment.dimension = result.dimension
+        comment.dimension_confidence = result.dimension_confidence
+        comment.sentiment = result.sentiment
+        comment.sentiment_confidence = result.sentiment_confidence
+        comment.sorted_by = SortedBy.MODEL
+        comment.routed_to = topic.responsible if topic else None
+        if comment.status != CommentStatus.NEW:
+            comment.acted_by = comment.routed_to
+    Comment.objects.bulk_update(
+        comments,
+        [
+            "topic",
+            "topic_confidence",
+            "dimension",
+            "dimension_confidence",
+            "sentiment",
+            "sentiment_confidence",
+            "sorted_by",
+            "routed_to",
+            "acted_by",
+        ],
+        batch_size=500,
+    )
+
+
+def _questionnaire(code: str) -> Questionnaire:
+    return (
+        Questionnaire.objects.filter(code=code, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _clip(value: float, low: int = 1, high: int = 7) -> int:
+    return max(low, min(high, round(value)))
+
+
+def _servqual_run(rnd, index, name, opened, customers, staff) -> int:
+    if Survey.objects.filter(name=name).exists():
+        return 0
+    questionnaire = _questionnaire("rater-servqual")
+    survey = Survey.objects.create(
+        name=name,
+        questionnaire=questionnaire,
+        status=SurveyStatus.CLOSED,
+        population=Population.EVERYONE,
+        responses_wanted=100,
+        expected_response_rate=33.3,
+        invitations_planned=300,
+        incentive="a $20 credit on your account",
+        opens_on=opened,
+        closes_on=opened + timedelta(days=28),
+        created_by=staff.get("sofia"),
+        opened_at=_moment(rnd, opened),
+        closed_at=_moment(rnd, opened + timedelta(days=28)),
+        previous=Survey.objects.filter(questionnaire__code="rater-servqual").first(),
+    )
+    invited = rnd.sample(customers, min(len(customers), 300))
+    invitations = services.invitations_create(survey, [(c.pk, c.email, None) for c in invited])
+    sent = _moment(rnd, opened)
+    Invitation.objects.filter(survey=survey).update(sent_at=sent)
+    questions = list(Question.objects.filter(section__questionnaire=questionnaire))
+    items = [q for q in questions if q.kind == "servqual"]
+    points_q = next(q for q in questions if q.kind == "points")
+    answered = rnd.sample(invitations, min(len(invitations), 96 + index * 9))
+    answers = []
+    for invitation in answered:
+        at = _moment(rnd, opened + timedelta(days=rnd.randint(0, 20)))
+        response = Response.objects.create(
+            questionnaire=questionnaire,
+            survey=survey,
+            invitation=invitation,
+            customer_id=invitation.customer_id,
+            submitted_at=at,
+        )
+        invitation.responded_at = at
+        for q in items:
+            if rnd.random() < 0.03:
+                continue  # skipped an item
+            expectation = _clip(rnd.gauss(6.4, 0.6))
+            perception = _clip(rnd.gauss(PERCEPTION[index][q.dimension], 1.0))
+            answers.append(
+                Answer(
+                    response=response,
+                    question=q,
+                    role="servqual",
+                    dimension=q.dimension,
+                    expectation=expectation,
+                    perception=perception,
+                )
+            )
+        shares = {d: max(0, round(w + rnd.gauss(0, 5))) for d, w in WEIGHTS.items()}
+        shares["reliability"] += 100 - sum(shares.values())
+        if shares["reliability"] >= 0:
+            answers.extend(
+                Answer(response=response, question=points_q, role="weights", dimension=d, number=n)
+                for d, n in shares.items()
+            )
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    Invitation.objects.bulk_update(answered, ["responded_at"])
+    return len(answered)
+
+
+def _csat(rnd) -> int:
+    from charter.cases.models import Case
+
+    if Survey.objects.filter(name__startswith=CSAT_MARKER).exists():
+        return 0
+    questionnaire = _questionnaire("case-csat")
+    satisfaction = questionnaire.sections.first().questions.get(key="satisfaction")
+    closed = list(
+        Case.objects.filter(status="closed", customer__isnull=False)
+        .select_related("owner")
+        .order_by("closed_at")
+    )
+    surveys: dict[date, Survey] = {}
+    answers = []
+    answered = 0
+    for case in closed:
+        month = timezone.localtime(case.closed_at).date().replace(day=1)
+        survey = surveys.get(month)
+        if survey is None:
+            last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            survey = surveys[month] = Survey.objects.create(
+                name=f"{CSAT_MARKER}, {month:%B %Y}",
+                questionnaire=questionnaire,
+                status=SurveyStatus.CLOSED,
+                population=Population.CASES_CLOSED,
+                period_start=month,
+                period_end=last,
+                responses_wanted=100,
+                invitations_planned=0,
+                opens_on=month,
+                closes_on=last + timedelta(days=14),
+            )
+        if rnd.random() > 0.34:
+            continue
+        recent = month.month >= 10
+        score = rnd.choices((5, 4, 3, 2, 1), (3, 4, 2, 1, 1) if recent else (6, 4, 1, 0.5, 0.3))[0]
+        response = Response.objects.create(
+            questionnaire=questionnaire,
+            survey=survey,
+            customer_id=case.customer_id,
+            case=case,
+            officer=case.owner,
+            team=case.owner.team if case.owner else None,
+            submitted_at=case.closed_at + timedelta(days=1),
+        )
+        answers.append(Answer(response=response, question=satisfaction, role="csat", number=score))
+        answered += 1
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    return answered
+
+
+def _nps_open(rnd, customers, staff) -> str:
+    existing = Survey.objects.filter(name=NPS_NAME).first()
+    if existing is not None:
+        invitation = existing.invitations.filter(responded_at__isnull=True).first()
+        return services.invitation_link(invitation) if invitation else ""
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        name=NPS_NAME,
+        questionnaire=_questionnaire("nps"),
+        status=SurveyStatus.OPEN,
+        population=Population.EVERYONE,
+        responses_wanted=30,
+        expected_response_rate=33.3,
+        invitations_planned=90,
+        opens_on=today,
+        closes_on=today + timedelta(days=30),
+        created_by=staff.get("sofia"),
+        opened_at=timezone.now(),
+    )
+    invited = [c for c in customers if c.email][:90]
+    invitations = services.invitations_create(survey, [(c.pk, c.email, None) for c in invited])
+    Invitation.objects.filter(survey=survey).update(sent_at=timezone.now())
+    return services.invitation_link(invitations[0]) if invitations else ""

@@ -1,0 +1,191 @@
+"""Qualitative feedback: given on the public form or entered by staff, sorted into a topic, a
+RATER dimension and a sentiment, routed to the manager responsible for the topic, who acts on
+it; corrections become training examples."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from charter.cases.models import Case
+from charter.core.errors import DomainError, NotPermitted
+from charter.feedback import services, tasks
+from charter.feedback.models import Comment, Topic, TrainingExample
+
+LATE = "The delivery was a week late again and nobody told us when the truck would come."
+HOLD = "I was left on hold for forty minutes before anyone answered the phone."
+
+
+def test_each_topic_goes_to_its_manager(routes, alex, john, manager):
+    late = services.feedback_give(kind="comment", text=LATE)
+    hold = services.feedback_give(kind="comment", text=HOLD)
+    assert late.topic.code == "delivery" and late.routed_to == alex
+    assert hold.topic.code == "waiting_time" and hold.routed_to == john
+    assert late.sentiment == "negative" and 0 < late.topic_confidence <= 1
+    assert late.dimension and late.dimension_confidence is not None
+    # Changing the routing moves what is still waiting.
+    services.topic_route(actor=manager, topic=Topic.objects.get(code="delivery"), responsible=john)
+    late.refresh_from_db()
+    assert late.routed_to == john
+
+
+def test_a_team_topic_goes_to_the_team_lead(routes, manager, make_user):
+    from charter.accounts.models import Team
+
+    lead = make_user("supervisor", username="lee")
+    team = Team.objects.create(name="Dispatch", slug="dispatch", lead=lead)
+    services.topic_route(
+        actor=manager, topic=Topic.objects.get(code="delivery"), responsible=None, team=team
+    )
+    assert services.feedback_give(kind="comment", text=LATE).routed_to == lead
+
+
+def test_the_manager_is_emailed_what_was_routed_to_them(routes, alex, smtp_server):
+    comment = services.feedback_give(kind="comment", text=LATE)
+    assert tasks.tell_responsible.call([comment.pk]) == 1
+    [message] = smtp_server
+    assert message["To"] == alex.email
+    assert "week late" in message.get_payload() and "/feedback/" in message.get_payload()
+
+
+def test_only_the_manager_routed_to_acts_on_it(routes, alex, john, make_user):
+    comment = services.feedback_give(kind="comment", text=LATE)
+    with pytest.raises(NotPermitted):
+        services.comment_acknowledge(actor=john, comment=comment)
+    services.comment_acknowledge(actor=alex, comment=comment)
+    services.comment_record_action(
+        actor=alex, comment=comment, action="Told dispatch; the courier is changing."
+    )
+    comment.refresh_from_db()
+    assert comment.status == "actioned" and comment.acted_by == alex
+    with pytest.raises(DomainError, match="What was done"):
+        services.comment_record_action(actor=alex, comment=comment, action="  ")
+
+
+def test_a_complaint_given_as_feedback_opens_a_case(db, routes):
+    comment = services.feedback_give(
+        kind="complaint",
+        text="The 7 mm widgets came as 6 mm again.\nWe need the right size by Friday.",
+        name="Dana Price",
+        email="dana@yoremine.example",
+    )
+    case = Case.objects.get()
+    assert comment.case == case and comment.status == "case_opened"
+    assert case.kind == "complaint" and case.channel == "web_form"
+    assert case.public_email == "dana@yoremine.example"
+    assert case.subject == "The 7 mm widgets came as 6 mm again."
+
+
+def test_a_correction_reroutes_and_teaches_the_categoriser(routes, manager, john):
+    comment = services.feedback_give(kind="comment", text="The blue widgets are a nice colour.")
+    services.comment_correct(
+        actor=manager,
+        comment=comment,
+        topic=Topic.objects.get(code="waiting_time"),
+        dimension="responsiveness",
+        sentiment="neutral",
+    )
+    comment.refresh_from_db()
+    assert comment.sorted_by == "staff" and comment.routed_to == john
+    example = TrainingExample.objects.get(comment=comment)
+    assert (example.topic, example.dimension, example.sentiment) == (
+        "waiting_time",
+        "responsiveness",
+        "neutral",
+    )
+    # The model in use now has learned from it.
+    model = services.categoriser()
+    assert model is services.categoriser()  # trained once per change, not per comment
+
+
+def test_an_officer_may_not_correct_the_sorting(routes, make_user):
+    officer = make_user("cso", username="mary")
+    comment = services.feedback_give(kind="comment", text=LATE)
+    with pytest.raises(NotPermitted):
+        services.comment_correct(
+            actor=officer,
+            comment=comment,
+            topic=Topic.objects.get(code="other"),
+            dimension="tangibles",
+            sentiment="neutral",
+        )
+
+
+def test_an_organisation_adds_its_own_topic(manager, routes):
+    topic = services.topic_add(actor=manager, name="Safety on site")
+    assert topic.code == "safety_on_site" and not topic.shipped
+    with pytest.raises(DomainError, match="already a topic"):
+        services.topic_add(actor=manager, name="Safety on site")
+
+
+def test_the_public_form_takes_feedback_without_a_login(db, routes):
+    client = Client()
+    page = client.get("/f/feedback/")
+    assert page.status_code == 200 and "What would you like to tell us?" in page.content.decode()
+    sent = client.post(
+        "/f/feedback/",
+        {"kind": "compliment", "text": "Mary was wonderful on the phone.", "rating": "5"},
+    )
+    assert sent.status_code == 200 and "Thank you" in sent.content.decode()
+    comment = Comment.objects.get()
+    assert comment.source == "form" and comment.rating == 5 and comment.topic
+
+
+def test_the_public_form_explains_what_is_missing(db):
+    page = Client().post("/f/feedback/", {"kind": "comment", "text": "  "})
+    assert page.status_code == 200
+    assert "This field is required" in page.content.decode()
+    page = Client().post(
+        "/f/feedback/", {"kind": "comment", "text": "Call me", "wants_reply": "on"}
+    )
+    assert "Leave an email address so that we can reply." in page.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_the_public_pages_slow_down_a_flood(db, routes):
+    cache.clear()
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    codes = [
+        client.post("/f/feedback/", {"kind": "comment", "text": f"Note {n}"}).status_code
+        for n in range(22)
+    ]
+    assert codes[:20] == [200] * 20
+    assert codes[20:] == [429, 429]
+    assert Comment.objects.count() == 20
+    # Someone else is not held up.
+    other = Client(REMOTE_ADDR="198.51.100.4")
+    assert other.post("/f/feedback/", {"kind": "comment", "text": "Hi"}).status_code == 200
+
+
+def test_staff_record_feedback_from_a_call(client, routes, make_user, make_customer):
+    officer = make_user("cso", username="mary")
+    customer = make_customer(name="Yore Mine Co.")
+    client.force_login(officer)
+    response = client.post(
+        f"/feedback/new/?customer={customer.pk}",
+        {"kind": "comment", "text": HOLD, "channel": "telephone"},
+        follow=True,
+    )
+    assert "Feedback recorded" in response.content.decode()
+    comment = Comment.objects.get()
+    assert comment.customer == customer and comment.entered_by == officer
+    assert comment.source == "staff"
+
+
+def test_the_inbox_shows_a_manager_only_what_is_theirs(client, routes, alex, john):
+    services.feedback_give(kind="comment", text=LATE)
+    services.feedback_give(kind="comment", text=HOLD)
+    client.force_login(alex)
+    page = client.get("/feedback/").content.decode()
+    assert "week late" in page and "forty minutes" not in page
+    hold = Comment.objects.get(topic__code="waiting_time")
+    assert client.get(f"/feedback/comments/{hold.pk}/").status_code == 404
+
+
+def test_the_monthly_summary_and_quality_pages(client, routes, analyst):
+    services.feedback_give(kind="comment", text=LATE)
+    services.feedback_give(kind="compliment", text="Mary was patient and helpful.")
+    client.force_login(analyst)
+    page = client.get("/feedback/summary/").content.decode()
+    assert "2 comments" in page and "Delivery" in page and "week late" in page
+    page = client.get("/feedback/categoriser/").content.decode()
+    assert "macro-F1" in page and "waiting_time" in page
