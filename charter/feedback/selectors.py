@@ -99,9 +99,26 @@ def survey_progress(survey: Survey) -> Progress:
 
 def surveys_overview() -> QuerySet[Survey]:
     """Surveys with their invitation counts, for the list (one query)."""
-    return Survey.objects.select_related("questionnaire", "segment").annotate(
-        invited=Count("invitations"),
-        responded=Count("invitations", filter=Q(invitations__responded_at__isnull=False)),
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def counted(model):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(survey=OuterRef("pk"))
+                .order_by()
+                .values("survey")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    # Answers count responses, not invitations: after-case surveys invite as cases close.
+    return (
+        Survey.objects.select_related("questionnaire", "segment")
+        .annotate(invited=counted(Invitation), responded=counted(Response))
+        .order_by("-opens_on", "-pk")
     )
 
 
