@@ -268,6 +268,12 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # once and never edited by people; the case's own changes are audited.
     "cases.caseevent",
     "cases.contact",
+    # Survey answers and invitations are written in bulk by customers and tasks, and are
+    # themselves dated; a person's changes to comments (sorting, acting) are audited.
+    "feedback.invitation",
+    "feedback.response",
+    "feedback.answer",
+    "feedback.trainingexample",
 )
 # Bookkeeping timestamps say nothing the entry's own time does not.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")
@@ -303,6 +309,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "description",
             "desired_outcome",
         ],
+        "mask_callable": _PERSONAL,
+    },
+    {
+        "model": "feedback.comment",
+        "mask_fields": ["text", "name", "email"],
         "mask_callable": _PERSONAL,
     },
 )

@@ -451,7 +451,8 @@ class FeedbackViewSet(ActionPermissions, viewsets.GenericViewSet):
         body = CommentCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         comment = services.feedback_give(actor=request.user, **body.validated_data)
-        return self._render(comment, status=status.HTTP_201_CREATED)
+        # The one who recorded it sees it once, even if it is routed to someone else.
+        return ApiResponse(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=CommentSerializer)
     @action(detail=True, methods=["post"])

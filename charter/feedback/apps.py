@@ -16,8 +16,11 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from charter.core import home, navigation
 
-        from . import page_selectors, tasks  # noqa: F401 (tasks: periodic)
+        from charter.customers.signals import customer_erased
 
+        from . import page_selectors, services, tasks  # noqa: F401 (tasks: periodic)
+
+        customer_erased.connect(services.on_customer_erased, dispatch_uid="feedback-erasure")
         post_migrate.connect(_install, sender=self, dispatch_uid="charter.feedback.shipped")
         navigation.register(
             label="Feedback",

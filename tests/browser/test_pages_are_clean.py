@@ -60,6 +60,21 @@ CUSTOMER_PAGES = [
     "/cases/{case}/",
     "/cases/mail/",
     "/cases/wording/",
+    # Feedback and surveys.
+    "/feedback/",
+    "/feedback/?show=all",
+    "/feedback/new/",
+    "/feedback/summary/",
+    "/feedback/topics/",
+    "/feedback/categoriser/",
+    "/feedback/surveys/",
+    "/feedback/surveys/new/",
+    "/feedback/surveys/{survey}/",
+    "/feedback/scores/",
+    "/feedback/scores/?score=nps&group=month",
+    "/feedback/questionnaires/{servqual}/",
+    "/f/feedback/",
+    "/f/{token}/",
 ]
 
 
@@ -108,6 +123,19 @@ def _order_records(customer, grace) -> dict:
     }
 
 
+def _survey_records() -> dict:
+    from charter.feedback import services
+    from charter.feedback.models import Questionnaire, Survey
+
+    survey = Survey.objects.get(status="open")
+    link = services.invitation_link(survey.invitations.first())
+    return {
+        "survey": survey.pk,
+        "servqual": Questionnaire.objects.get(code="rater-servqual").pk,
+        "token": link.rstrip("/").rsplit("/", 1)[1],
+    }
+
+
 @pytest.mark.parametrize("username", ["grace", "omar"])
 def test_pages_load_without_console_errors(page, live_server, demo, username):
     errors = []
@@ -128,6 +156,7 @@ def test_pages_load_without_console_errors(page, live_server, demo, username):
         "case": Case.objects.get(subject=YORE_SUBJECT).pk,
         "yore": yore.pk,
         "key_accounts": Segment.objects.get(name="Key accounts").pk,
+        **_survey_records(),
         **_order_records(yore, User.objects.get(username="grace")),
     }
     for path in PAGES + (CUSTOMER_PAGES if username == "grace" else []):

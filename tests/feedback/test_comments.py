@@ -189,3 +189,19 @@ def test_the_monthly_summary_and_quality_pages(client, routes, analyst):
     assert "2 comments" in page and "Delivery" in page and "week late" in page
     page = client.get("/feedback/categoriser/").content.decode()
     assert "macro-F1" in page and "waiting_time" in page
+
+
+def test_erasing_a_customer_removes_their_words_but_keeps_the_counts(
+    routes, manager, make_customer
+):
+    from charter.customers import services as customer_services
+
+    zoe = make_customer(name="Zoe Quill", email="zoe@example.com", consent_surveys=True)
+    comment = services.feedback_give(
+        kind="comment", text="Zoe Quill here: my order 7781 was late.", customer=zoe
+    )
+    topic = comment.topic
+    customer_services.customer_erase(actor=manager, customer=zoe, reason="She asked")
+    comment.refresh_from_db()
+    assert "Zoe" not in comment.text and comment.topic == topic and comment.sentiment
+    assert not Comment.objects.filter(text__icontains="7781").exists()

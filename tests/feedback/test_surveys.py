@@ -244,3 +244,29 @@ def test_a_questionnaire_is_changed_by_a_new_version(manager):
     )
     services.questionnaire_publish(actor=manager, questionnaire=draft)
     assert Questionnaire.objects.get(pk=draft.pk).is_published
+
+
+def test_a_closed_case_brings_a_csat_invitation_once(db, make_customer, smtp_server):
+    from charter.cases.models import Case
+
+    agreed = make_customer(name="Agreed", email="agreed@example.com", consent_surveys=True)
+    declined = make_customer(name="Declined", email="declined@example.com")
+    now = timezone.now()
+    for n, customer in enumerate((agreed, declined)):
+        Case.objects.create(
+            reference=f"CASE-T{n}",
+            subject="Late widgets",
+            customer=customer,
+            channel="telephone",
+            status="closed",
+            closed_at=now,
+            opened_at=now,
+        )
+    assert tasks.invite_after_closed_cases.call() == 1
+    assert tasks.invite_after_closed_cases.call() == 0  # asked once only
+    [invitation] = Invitation.objects.all()
+    assert invitation.customer == agreed and invitation.case.reference == "CASE-T0"
+    assert invitation.survey.questionnaire.code == "case-csat"
+    tasks.send_invitation.call(invitation.pk)  # queued when the case's check commits
+    [message] = [m for m in smtp_server if m["To"] == "agreed@example.com"]
+    assert "/f/" in message.get_payload()
