@@ -15,7 +15,6 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from charter.core import home, navigation
-
         from charter.customers.signals import customer_erased
 
         from . import page_selectors, services, tasks  # noqa: F401 (tasks: periodic)
