@@ -45,6 +45,7 @@ run: migrate
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
 	@echo ""
 	@cat $(DEMO_LOGINS) 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
+	@[ "$(ORG)" = bank ] || cat var/demo-survey-link.txt 2>/dev/null || true
 	@echo ""
 	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
 	@trap 'kill 0' INT TERM EXIT; \

@@ -147,7 +147,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         RoleCode.ANALYST,
         15,
         "Runs surveys, sorts qualitative feedback and presents monthly summaries.",
-        (*_EVERYONE, *_SEGMENTS_READ, *_FEEDBACK_RUN, "customers.view_customer"),
+        (*_EVERYONE, *_SEGMENTS_READ, *_FEEDBACK_RUN),
     ),
     RoleSpec(
         RoleCode.ACCOUNT_MANAGER,

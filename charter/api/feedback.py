@@ -384,7 +384,7 @@ class CommentCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     customer = customer_field(required=False, allow_null=True, default=None)
     name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
     wants_reply = serializers.BooleanField(required=False, default=False)
     channel = serializers.CharField(max_length=16, required=False, default="telephone")
 

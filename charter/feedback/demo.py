@@ -95,7 +95,9 @@ def seed(ctx) -> None:
         ctx.say("Named the manager responsible for each feedback topic.")
     rnd = random.Random(SEED)
     history = (ctx.options or {}).get("history", True)
-    if history and _surveyable().count() < 300:
+    # Enough customers for two surveys of 300 invitations, unless the caller asked for
+    # synthetic customers of their own (benchmarks), which are then surveyed instead.
+    if history and not (ctx.options or {}).get("customers") and _surveyable().count() < 300:
         from charter.customers.synthetic import make_customers
 
         made = make_customers(n=900, seed=SEED)
