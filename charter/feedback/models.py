@@ -306,7 +306,10 @@ class Answer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["role", "response"], name="answer_by_role")]
+        # Scores read one role's answers per respondent and dimension, in this order.
+        indexes = [
+            models.Index(fields=["role", "response", "dimension"], name="answer_by_role")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question", "dimension"], name="one_answer_per_question"

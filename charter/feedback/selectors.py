@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
@@ -265,43 +266,6 @@ class Servqual:
     items: list = field(default_factory=list)
 
 
-def _servqual_from(gaps: dict, points: dict) -> Servqual:
-    """Dimension scores from each respondent's dimension gap (``gaps[response][dimension]``):
-    the dimension score is the mean over respondents; unweighted is the mean of the five;
-    weighted is each respondent's gaps weighted by their own points, then averaged."""
-    per_dimension: dict[str, list[float]] = defaultdict(list)
-    for theirs in gaps.values():
-        for dimension, gap in theirs.items():
-            per_dimension[dimension].append(gap)
-    dimensions = {
-        d: rules.Mean(
-            sum(per_dimension[d]) / len(per_dimension[d]) if per_dimension[d] else None,
-            len(per_dimension[d]),
-        )
-        for d in Dimension.values
-    }
-    values = [m.value for m in dimensions.values()]
-    unweighted = None if any(v is None for v in values) else sum(values) / len(values)
-    weighted_scores = []
-    weight_sums: dict[str, float] = defaultdict(float)
-    valid = 0
-    for response, allocation in points.items():
-        if sum(allocation.values()) != 100:
-            continue
-        valid += 1
-        for d, p in allocation.items():
-            weight_sums[d] += p
-        theirs = gaps.get(response, {})
-        if all(d in theirs for d, p in allocation.items() if p):
-            weighted_scores.append(sum(theirs[d] * p / 100 for d, p in allocation.items() if p))
-    weighted = rules.Mean(
-        sum(weighted_scores) / len(weighted_scores) if weighted_scores else None,
-        len(weighted_scores),
-    )
-    weights = {d: (weight_sums[d] / valid if valid else None) for d in Dimension.values}
-    return Servqual(dimensions, unweighted, weighted, weights, len(gaps))
-
-
 def _gap_expression():
     """Perception minus expectation; a negatively worded item is turned round first (on a
     7-point scale, 8 - score), which turns its gap round too."""
@@ -312,31 +276,127 @@ def _gap_expression():
     )
 
 
+def _responses(scope: ScoreFilter) -> QuerySet[Response]:
+    responses = Response.objects.order_by()
+    if scope.survey is not None:
+        responses = responses.filter(survey=scope.survey)
+    elif scope.code:
+        responses = responses.filter(questionnaire__code=scope.code)
+    if scope.since:
+        responses = responses.filter(submitted_at__gte=_start(scope.since))
+    if scope.until:
+        responses = responses.filter(submitted_at__lte=_end(scope.until))
+    return responses
+
+
+def _response_groups(scope: ScoreFilter) -> QuerySet:
+    """(response id, group) rows; a response counts in each segment its customer was in."""
+    responses = _responses(scope)
+    group = scope.group
+    if group == "month":
+        grp = TruncMonth("submitted_at")
+    elif group == "quarter":
+        grp = TruncQuarter("submitted_at")
+    elif group == "team":
+        grp = F("team__name")
+    elif group == "officer":
+        grp = F("officer_id")
+    elif group == "segment":
+        responses = responses.filter(
+            Q(customer__segment_memberships__left_at__isnull=True)
+            | Q(customer__segment_memberships__left_at__gt=F("submitted_at")),
+            customer__segment_memberships__entered_at__lte=F("submitted_at"),
+        )
+        grp = F("customer__segment_memberships__segment__name")
+    else:
+        grp = Value("")
+    return responses.annotate(grp=grp).values("id", "grp")
+
+
+def _group_key(group: str, value):
+    """A group value read by raw SQL as the ORM would give it (periods as aware times)."""
+    if group in ("month", "quarter") and value is not None:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+    return value
+
+
 def servqual_scores(scope: ScoreFilter) -> list[Row]:
-    """SERVQUAL per group: each respondent's gap per dimension is averaged in the database
-    (one row per respondent and dimension), and the scores are finished here."""
-    answers, key = _grouped(
-        _answers(QuestionRole.SERVQUAL, scope).filter(
-            expectation__isnull=False, perception__isnull=False
-        ),
-        scope.group,
+    """SERVQUAL per group, computed in the database in one statement: each respondent's gap
+    per dimension (``per``), their points (``pts``), whether their allocation is valid and
+    their weighted score (``alloc``); then per group the dimension scores (means over
+    respondents), the weighted score (mean over valid allocations with a gap for every
+    weighted dimension), the mean weights and the respondents. The unweighted score (the mean
+    of the five dimension scores) is finished here."""
+    per = (
+        _answers(QuestionRole.SERVQUAL, scope)
+        .filter(expectation__isnull=False, perception__isnull=False)
+        .order_by()
+        .values("response_id", "dimension")
+        .annotate(gap=Avg(_gap_expression()))
     )
-    per_respondent = answers.values(key, "response_id", "dimension").annotate(
-        gap=Avg(_gap_expression())
+    pts = (
+        _answers(QuestionRole.WEIGHTS, scope)
+        .order_by()
+        .values("response_id", "dimension", "number")
     )
-    gaps: dict = defaultdict(lambda: defaultdict(dict))
-    for row in per_respondent.iterator(chunk_size=10_000):
-        gaps[row[key]][row["response_id"]][row["dimension"]] = float(row["gap"])
-    points_rows, pkey = _grouped(_answers(QuestionRole.WEIGHTS, scope), scope.group)
-    points: dict = defaultdict(lambda: defaultdict(dict))
-    for row in points_rows.values_list(pkey, "response_id", "dimension", "number").iterator(
-        chunk_size=10_000
-    ):
-        points[row[0]][row[1]][row[2]] = row[3] or 0
-    results = {
-        group: _servqual_from(gaps[group], points.get(group, {}))
-        for group in set(gaps) | set(points)
-    }
+    parts = [q.query.sql_with_params() for q in (per, pts, _response_groups(scope))]
+    sql = f"""
+        WITH per AS ({parts[0][0]}), pts AS ({parts[1][0]}), grp AS ({parts[2][0]}),
+        alloc AS (
+            SELECT pts.response_id AS response_id, SUM(pts.number) AS total,
+                   SUM(pts.number * per.gap) / 100.0 AS weighted,
+                   SUM(CASE WHEN pts.number > 0 AND per.gap IS NULL THEN 1 ELSE 0 END)
+                       AS missing
+            FROM pts LEFT JOIN per
+                ON per.response_id = pts.response_id AND per.dimension = pts.dimension
+            GROUP BY pts.response_id
+        )
+        SELECT 'd', grp.grp, per.dimension, AVG(per.gap), COUNT(*)
+            FROM per JOIN grp ON grp.id = per.response_id GROUP BY grp.grp, per.dimension
+        UNION ALL
+        SELECT 'w', grp.grp, '', AVG(alloc.weighted), COUNT(*)
+            FROM alloc JOIN grp ON grp.id = alloc.response_id
+            WHERE alloc.total = 100 AND alloc.missing = 0 GROUP BY grp.grp
+        UNION ALL
+        SELECT 'p', grp.grp, pts.dimension, AVG(pts.number), COUNT(*)
+            FROM pts JOIN alloc ON alloc.response_id = pts.response_id
+            JOIN grp ON grp.id = pts.response_id
+            WHERE alloc.total = 100 GROUP BY grp.grp, pts.dimension
+        UNION ALL
+        SELECT 'r', grp.grp, '', COUNT(DISTINCT per.response_id), 0
+            FROM per JOIN grp ON grp.id = per.response_id GROUP BY grp.grp
+    """
+    params = [*parts[0][1], *parts[1][1], *parts[2][1]]
+    found: dict = defaultdict(
+        lambda: {"dimensions": {}, "weighted": rules.Mean(None, 0), "weights": {}, "n": 0}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for part, group, dimension, value, n in cursor.fetchall():
+            entry = found[_group_key(scope.group, group)]
+            value = float(value) if value is not None else None
+            if part == "d":
+                entry["dimensions"][dimension] = rules.Mean(value, n)
+            elif part == "w":
+                entry["weighted"] = rules.Mean(value, n)
+            elif part == "p":
+                entry["weights"][dimension] = value
+            else:
+                entry["n"] = int(value)
+    results = {}
+    for group, entry in found.items():
+        dimensions = {d: entry["dimensions"].get(d, rules.Mean(None, 0)) for d in Dimension.values}
+        values = [m.value for m in dimensions.values()]
+        results[group] = Servqual(
+            dimensions=dimensions,
+            unweighted=None if None in values else sum(values) / len(values),
+            weighted=entry["weighted"],
+            weights={d: entry["weights"].get(d) for d in Dimension.values},
+            respondents=entry["n"],
+        )
     return _rows(scope.group, results)
 
 
