@@ -307,9 +307,7 @@ class Answer(models.Model):
 
     class Meta:
         # Scores read one role's answers per respondent and dimension, in this order.
-        indexes = [
-            models.Index(fields=["role", "response", "dimension"], name="answer_by_role")
-        ]
+        indexes = [models.Index(fields=["role", "response", "dimension"], name="answer_by_role")]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question", "dimension"], name="one_answer_per_question"
