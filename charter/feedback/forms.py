@@ -138,3 +138,25 @@ class TopicRouteForm(AccessibleForm):
 class TopicAddForm(AccessibleForm):
     name = forms.CharField(max_length=100, label="New topic")
     description = forms.CharField(max_length=300, required=False)
+
+
+class FeedbackFormVersionForm(AccessibleForm):
+    title = forms.CharField(max_length=200)
+    intro = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    ask_rating = forms.BooleanField(required=False, label="Ask for a rating (1 to 5 stars)")
+    rating_question = forms.CharField(max_length=200, required=False)
+    extra = forms.ChoiceField(
+        choices=(),
+        required=False,
+        label="Extra questions",
+        help_text="A published questionnaire whose questions the form also asks.",
+    )
+    change_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What changed, and why",
+        help_text="e.g. Added questions on delivery after the October summary.",
+    )
+
+    def __init__(self, *args, extras=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["extra"].choices = [("", "None"), *[(q.pk, str(q)) for q in extras]]

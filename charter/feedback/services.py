@@ -932,3 +932,54 @@ def on_customer_erased(sender, customer, **kwargs) -> dict:
     Invitation.objects.filter(customer=customer).update(email="")
     responses = Response.objects.filter(customer=customer).count()
     return {"feedback comments": count, "survey responses": responses}
+
+
+# --- The feedback form's versions -----------------------------------------------------------------
+@transaction.atomic
+def feedback_form_revise(
+    *,
+    actor,
+    title: str,
+    intro: str = "",
+    ask_rating: bool = True,
+    rating_question: str = "",
+    extra: Questionnaire | None = None,
+    change_note: str = "",
+) -> FeedbackFormVersion:
+    """Publish a new version of the always-open feedback form (the seeds' "review and change
+    the feedback form"): from now on the form asks what this version asks, and each comment
+    records the version it was given on."""
+    _require(actor, "feedback.change_questionnaire", "change the feedback form")
+    title = _clean(title, 200, "A title", "title", required=True)
+    change_note = _clean(change_note, 2_000, "What changed", "change_note", required=True)
+    if extra is not None and not extra.published_at:
+        raise DomainError("Publish the extra questions' questionnaire first.", field="extra")
+    number = (FeedbackFormVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    return FeedbackFormVersion.objects.create(
+        number=number,
+        title=title,
+        intro=_clean(intro, 2_000, "The introduction", "intro"),
+        ask_rating=ask_rating,
+        rating_question=_clean(rating_question, 200, "The rating question", "rating_question")
+        or "Overall, how satisfied are you with our service?",
+        extra=extra,
+        change_note=change_note,
+        published_at=timezone.now(),
+        published_by=actor,
+    )
+
+
+def feedback_extra_answers(comment: Comment, answers: list[Answer]) -> Response | None:
+    """Answers to the extra questions of the form's version, kept beside the comment."""
+    version = comment.form_version
+    if version is None or version.extra_id is None or not answers:
+        return None
+    response = Response.objects.create(
+        questionnaire=version.extra, customer=comment.customer, submitted_at=comment.received_at
+    )
+    for answer in answers:
+        answer.response = response
+    Answer.objects.bulk_create(answers)
+    comment.response = response
+    comment.save(update_fields=["response"])
+    return response

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/<str:act>/", views.comment_act, name="comment-act"),
     path("summary/", views.summary, name="summary"),  # ?month=YYYY-MM
     path("topics/", views.topics, name="topics"),
+    path("form/", views.form_versions, name="form-versions"),
     path("categoriser/", views.categoriser_quality, name="categoriser"),
     path("surveys/", views.surveys, name="surveys"),
     path("surveys/new/", views.survey_new, name="survey-new"),

@@ -9,7 +9,9 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,12 +30,13 @@ from .forms import (
     ActionForm,
     CorrectForm,
     FeedbackForm,
+    FeedbackFormVersionForm,
     StaffFeedbackForm,
     SurveyForm,
     TopicAddForm,
     TopicRouteForm,
 )
-from .models import Comment, CommentStatus, Questionnaire, Survey, Topic
+from .models import Comment, CommentStatus, FeedbackFormVersion, Questionnaire, Survey, Topic
 
 PAGE_SIZE = 50
 PUBLIC_RATE = "20/m"  # per address: plenty for people, little for a script
@@ -52,24 +55,35 @@ def _too_many(request) -> HttpResponse:
 # --- Public: the feedback form ------------------------------------------------------------------
 @never_cache
 def feedback_form(request: HttpRequest) -> HttpResponse:
-    form = FeedbackForm(request.POST or None)
     version = page_selectors.feedback_form_version()
+    form = FeedbackForm(request.POST or None)
+    if version is not None:
+        form.fields["rating"].label = version.rating_question
+        if not version.ask_rating:
+            del form.fields["rating"]
+    extra = version.extra if version is not None and version.extra_id else None
+    problems: dict[str, str] = {}
     if request.method == "POST":
         if _limited(request, "feedback-form"):
             return _too_many(request)
-        if form.is_valid():
+        answers = []
+        if extra is not None:
+            answers, problems = services.answers_check(services.questions_of(extra), request.POST)
+        if form.is_valid() and not problems:
             data = form.cleaned_data
             if data["website"]:  # filled only by robots
                 return render(request, "feedback/public_thanks.html", {"kind": data["kind"]})
             try:
-                comment = services.feedback_give(
-                    kind=data["kind"],
-                    text=data["text"],
-                    rating=data["rating"],
-                    name=data["name"],
-                    email=data["email"],
-                    wants_reply=data["wants_reply"],
-                )
+                with transaction.atomic():
+                    comment = services.feedback_give(
+                        kind=data["kind"],
+                        text=data["text"],
+                        rating=data.get("rating"),
+                        name=data["name"],
+                        email=data["email"],
+                        wants_reply=data["wants_reply"],
+                    )
+                    services.feedback_extra_answers(comment, answers)
             except DomainError as refused:
                 form.add_error(refused.field if refused.field in form.fields else None, refused)
             else:
@@ -78,7 +92,10 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
                     "feedback/public_thanks.html",
                     {"kind": comment.kind, "case": comment.case},
                 )
-    return render(request, "feedback/public_form.html", {"form": form, "version": version})
+    context = {"form": form, "version": version, "problems": problems}
+    if extra is not None:
+        context["extra"] = page_selectors.survey_page(extra, request.POST or None, problems)
+    return render(request, "feedback/public_form.html", context)
 
 
 # --- Public: a survey through a private link ----------------------------------------------------
@@ -431,3 +448,50 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = page_selectors.survey_page(questionnaire, None, {})
     context["versions"] = Questionnaire.objects.filter(code=questionnaire.code)
     return render(request, "feedback/questionnaire.html", context)
+
+
+@login_required
+@permission_required("feedback.view_questionnaire", raise_exception=True)
+def form_versions(request: HttpRequest) -> HttpResponse:
+    """The feedback form's versions; a new one is published here after a review."""
+    extras = Questionnaire.objects.filter(published_at__isnull=False).order_by("title", "-version")
+    current = page_selectors.feedback_form_version()
+    form = FeedbackFormVersionForm(
+        request.POST or None,
+        extras=extras,
+        initial={
+            "title": current.title if current else "Tell us how we did",
+            "intro": current.intro if current else "",
+            "ask_rating": current.ask_rating if current else True,
+            "rating_question": current.rating_question if current else "",
+            "extra": current.extra_id if current else "",
+        },
+    )
+    if request.method == "POST" and not request.user.has_perm("feedback.change_questionnaire"):
+        raise PermissionDenied("Your role does not allow you to change the feedback form.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = services.feedback_form_revise(
+                actor=request.user,
+                title=data["title"],
+                intro=data["intro"],
+                ask_rating=data["ask_rating"],
+                rating_question=data["rating_question"],
+                extra=extras.filter(pk=int_or_none(data["extra"])).first(),
+                change_note=data["change_note"],
+            )
+        except DomainError as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused)
+        else:
+            messages.success(request, f"{version} published: the form asks it from now on.")
+            return redirect("feedback:form-versions")
+    return render(
+        request,
+        "feedback/form_versions.html",
+        {
+            "form": form,
+            "versions": FeedbackFormVersion.objects.select_related("extra", "published_by"),
+            "may_change": request.user.has_perm("feedback.change_questionnaire"),
+        },
+    )

@@ -66,6 +66,7 @@ CUSTOMER_PAGES = [
     "/feedback/new/",
     "/feedback/summary/",
     "/feedback/topics/",
+    "/feedback/form/",
     "/feedback/categoriser/",
     "/feedback/surveys/",
     "/feedback/surveys/new/",

@@ -205,3 +205,44 @@ def test_erasing_a_customer_removes_their_words_but_keeps_the_counts(
     comment.refresh_from_db()
     assert "Zoe" not in comment.text and comment.topic == topic and comment.sentiment
     assert not Comment.objects.filter(text__icontains="7781").exists()
+
+
+def test_a_reviewed_form_asks_its_extra_questions(client, routes, manager):
+    from charter.feedback.models import Answer, FeedbackFormVersion, Questionnaire
+
+    ces = Questionnaire.objects.get(code="ces", published_at__isnull=False)
+    client.force_login(manager)
+    response = client.post(
+        "/feedback/form/",
+        {
+            "title": "Tell us how we did",
+            "ask_rating": "on",
+            "rating_question": "How did we do overall?",
+            "extra": ces.pk,
+            "change_note": "Asked how easy it was, after the October summary.",
+        },
+        follow=True,
+    )
+    assert "v2 published" in response.content.decode()
+    version = FeedbackFormVersion.objects.get(number=2)
+    public = Client()
+    page = public.get("/f/feedback/").content.decode()
+    assert "We made it easy for me to get what I needed." in page
+    assert "How did we do overall?" in page
+    refused = public.post("/f/feedback/", {"kind": "comment", "text": "Fine.", "q-effort": "9"})
+    assert "Choose a number from 1 to 7" in refused.content.decode()
+    assert not Comment.objects.exists()
+    public.post("/f/feedback/", {"kind": "comment", "text": "Fine.", "q-effort": "6"})
+    comment = Comment.objects.get()
+    assert comment.form_version == version
+    assert Answer.objects.get(response=comment.response, role="ces").number == 6
+
+
+def test_only_those_who_manage_feedback_change_the_form(client, routes, make_user):
+    officer = make_user("cso", username="mary")
+    client.force_login(officer)
+    page = client.post("/feedback/form/", {"title": "Mine now", "change_note": "Because"})
+    assert page.status_code == 403
+    assert "Publish a new version" not in client.get("/feedback/form/").content.decode()
+    with pytest.raises(NotPermitted):
+        services.feedback_form_revise(actor=officer, title="Mine now", change_note="Because")
