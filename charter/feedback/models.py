@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from charter.customers.models import Customer
+from charter.customers.models import Channel, Customer
 
 
 class Dimension(models.TextChoices):
@@ -409,7 +409,9 @@ class FeedbackFormVersion(models.Model):
 class Comment(models.Model):
     kind = models.CharField(max_length=12, choices=CommentKind.choices, default=CommentKind.COMMENT)
     source = models.CharField(max_length=8, choices=CommentSource.choices)
-    channel = models.CharField(max_length=16, blank=True, help_text="How it reached us.")
+    channel = models.CharField(
+        max_length=16, choices=Channel.choices, blank=True, help_text="How it reached us."
+    )
     text = models.TextField()
     rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 to 5")
     customer = models.ForeignKey(
