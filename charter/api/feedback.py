@@ -27,6 +27,7 @@ from charter.feedback.models import (
     Topic,
 )
 
+from .cases import _channel
 from .customers import NamedChoiceField
 from .orders import ID_PATTERN, _query, customer_field
 from .standards import ActionPermissions, RefuseUnknownFields
@@ -350,6 +351,7 @@ class CommentSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(
         choices=CommentKind.choices, enum_name="CommentKindEnum", read_only=True
     )
+    channel = _channel(read_only=True)
 
     class Meta:
         model = Comment

@@ -270,3 +270,18 @@ def test_a_closed_case_brings_a_csat_invitation_once(db, make_customer, smtp_ser
     tasks.send_invitation.call(invitation.pk)  # queued when the case's check commits
     [message] = [m for m in smtp_server if m["To"] == "agreed@example.com"]
     assert "/f/" in message.get_payload()
+
+
+def test_a_draft_is_edited_in_the_configuration_and_a_published_version_is_not(db, client):
+    from charter.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.com", "a-long-test-password")
+    client.force_login(root)
+    published = questionnaire("nps")
+    question = Question.objects.filter(section__questionnaire=published).first()
+    page = client.get(f"/admin/feedback/question/{question.pk}/change/")
+    assert page.status_code == 200 and 'name="text"' not in page.content.decode()
+    draft = services.questionnaire_new_version(actor=root, questionnaire=published)
+    draft_question = Question.objects.filter(section__questionnaire=draft).first()
+    page = client.get(f"/admin/feedback/question/{draft_question.pk}/change/")
+    assert 'name="text"' in page.content.decode()
