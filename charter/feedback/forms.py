@@ -7,7 +7,7 @@ from django import forms
 from charter.core.forms import AccessibleForm
 from charter.customers.models import Channel
 
-from .models import CommentKind, Dimension, Population, Sentiment
+from .models import CommentKind, Dimension, Population, QuestionKind, Sentiment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STARS = [("", "No rating"), *[(n, f"{n} of 5") for n in range(5, 0, -1)]]
@@ -160,3 +160,40 @@ class FeedbackFormVersionForm(AccessibleForm):
     def __init__(self, *args, extras=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["extra"].choices = [("", "None"), *[(q.pk, str(q)) for q in extras]]
+
+
+class QuestionForm(AccessibleForm):
+    """A question added to a draft questionnaire."""
+
+    section_title = forms.CharField(max_length=200, label="Section")
+    kind = forms.ChoiceField(choices=QuestionKind.choices)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Question",
+        help_text="For a RATER item, what we do (the perception).",
+    )
+    expectation_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Expectation wording (RATER items)",
+        help_text="What an excellent supplier would do.",
+    )
+    dimension = forms.ChoiceField(
+        choices=[("", "—"), *Dimension.choices], required=False, label="RATER dimension"
+    )
+    role = forms.ChoiceField(
+        choices=[("", "Nothing"), ("csat", "CSAT (on 1 to 5)"), ("ces", "CES (on 1 to 7)")],
+        required=False,
+        label="A scale counts towards",
+    )
+    choices = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For one or several choices: one per line.",
+    )
+    low_label = forms.CharField(max_length=60, required=False, label="Label of the low end")
+    high_label = forms.CharField(max_length=60, required=False, label="Label of the high end")
+    required = forms.BooleanField(required=False, label="An answer is needed")
+    reverse_scored = forms.BooleanField(
+        required=False, label="Negatively worded (RATER items: turned round for scores)"
+    )

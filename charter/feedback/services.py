@@ -983,3 +983,112 @@ def feedback_extra_answers(comment: Comment, answers: list[Answer]) -> Response 
     comment.response = response
     comment.save(update_fields=["response"])
     return response
+
+
+# --- Building a draft questionnaire ------------------------------------------------------------
+ROLE_FOR_KIND = {
+    QuestionKind.NPS: QuestionRole.NPS,
+    QuestionKind.EXPECTATION_PERCEPTION: QuestionRole.SERVQUAL,
+    QuestionKind.POINTS: QuestionRole.WEIGHTS,
+    QuestionKind.TEXT: QuestionRole.COMMENT,
+}
+
+
+def _draft(actor, questionnaire: Questionnaire) -> None:
+    _require(actor, "feedback.change_questionnaire", "change questionnaires")
+    if questionnaire.published_at:
+        raise Conflict("A published version is not changed: make a new version first.")
+
+
+@transaction.atomic
+def question_add(
+    *,
+    actor,
+    questionnaire: Questionnaire,
+    section_title: str,
+    kind: str,
+    text: str,
+    role: str = "",
+    expectation_text: str = "",
+    dimension: str = "",
+    choices: list[str] | None = None,
+    low_label: str = "",
+    high_label: str = "",
+    required: bool = False,
+    reverse_scored: bool = False,
+) -> Question:
+    """Add a question to a draft, in the section of that title (made if new). What a 0-10,
+    a RATER item, a points question or free text counts towards follows from its kind; a
+    scale says whether it is CSAT, CES or neither."""
+    from django.utils.text import slugify
+
+    _draft(actor, questionnaire)
+    if kind not in QuestionKind.values:
+        raise DomainError("Choose the kind of question.", field="kind")
+    text = _clean(text, 1_000, "The question", "text", required=True)
+    section_title = _clean(section_title, 200, "The section", "section_title", required=True)
+    role = ROLE_FOR_KIND.get(kind, role if role in (QuestionRole.CSAT, QuestionRole.CES) else "")
+    if role == QuestionRole.CSAT and kind != QuestionKind.LIKERT5:
+        raise DomainError("CSAT is asked on the 5-point scale.", field="role")
+    if role == QuestionRole.CES and kind != QuestionKind.LIKERT7:
+        raise DomainError("CES is asked on the 7-point scale.", field="role")
+    choices = [c.strip() for c in (choices or []) if c.strip()]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(choices) < 2:
+        raise DomainError("Give at least two choices, one per line.", field="choices")
+    if kind == QuestionKind.EXPECTATION_PERCEPTION:
+        if dimension not in Dimension.values:
+            raise DomainError("Choose the item's RATER dimension.", field="dimension")
+        expectation_text = _clean(
+            expectation_text, 1_000, "The expectation wording", "expectation_text", required=True
+        )
+    section, _ = Section.objects.get_or_create(
+        questionnaire=questionnaire,
+        title=section_title,
+        defaults={"position": questionnaire.sections.count()},
+    )
+    keys = set(
+        Question.objects.filter(section__questionnaire=questionnaire).values_list("key", flat=True)
+    )
+    base = slugify(text)[:40].replace("-", "_") or "question"
+    key, n = base, 2
+    while key in keys:
+        key, n = f"{base}_{n}", n + 1
+    return Question.objects.create(
+        section=section,
+        position=section.questions.count(),
+        key=key,
+        kind=kind,
+        role=role,
+        text=text,
+        expectation_text=expectation_text,
+        dimension=dimension if kind == QuestionKind.EXPECTATION_PERCEPTION else "",
+        choices=choices,
+        low_label=_clean(low_label, 60, "The low end's label", "low_label"),
+        high_label=_clean(high_label, 60, "The high end's label", "high_label"),
+        required=required,
+        reverse_scored=reverse_scored and kind == QuestionKind.EXPECTATION_PERCEPTION,
+    )
+
+
+@transaction.atomic
+def question_remove(*, actor, question: Question) -> None:
+    _draft(actor, question.section.questionnaire)
+    section = question.section
+    question.delete()
+    if not section.questions.exists():
+        section.delete()
+
+
+@transaction.atomic
+def question_move_up(*, actor, question: Question) -> None:
+    """Swap a question with the one before it in its section."""
+    _draft(actor, question.section.questionnaire)
+    siblings = list(question.section.questions.order_by("position", "pk"))
+    index = siblings.index(question)
+    if index == 0:
+        return
+    siblings[index - 1], siblings[index] = siblings[index], siblings[index - 1]
+    for position, sibling in enumerate(siblings):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])

@@ -31,12 +31,21 @@ from .forms import (
     CorrectForm,
     FeedbackForm,
     FeedbackFormVersionForm,
+    QuestionForm,
     StaffFeedbackForm,
     SurveyForm,
     TopicAddForm,
     TopicRouteForm,
 )
-from .models import Comment, CommentStatus, FeedbackFormVersion, Questionnaire, Survey, Topic
+from .models import (
+    Comment,
+    CommentStatus,
+    FeedbackFormVersion,
+    Question,
+    Questionnaire,
+    Survey,
+    Topic,
+)
 
 PAGE_SIZE = 50
 PUBLIC_RATE = "20/m"  # per address: plenty for people, little for a script
@@ -442,11 +451,40 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("act") == "publish":
                 services.questionnaire_publish(actor=request.user, questionnaire=questionnaire)
                 messages.success(request, f"{questionnaire} published.")
+            if request.POST.get("act") == "add":
+                form = QuestionForm(request.POST)
+                if not form.is_valid():
+                    raise DomainError(form_problems(form))
+                data = form.cleaned_data
+                question = services.question_add(
+                    actor=request.user,
+                    questionnaire=questionnaire,
+                    **{**data, "choices": data["choices"].splitlines()},
+                )
+                messages.success(request, f"Added: {question}")
+            if request.POST.get("act") in ("remove", "up"):
+                question = Question.objects.filter(
+                    pk=int_or_none(request.POST.get("question")),
+                    section__questionnaire=questionnaire,
+                ).first()
+                if question is None:
+                    raise Http404("No such question in this questionnaire.")
+                if request.POST["act"] == "remove":
+                    services.question_remove(actor=request.user, question=question)
+                    messages.success(request, "Question removed.")
+                else:
+                    services.question_move_up(actor=request.user, question=question)
         except DomainError as refused:
             messages.error(request, refused.message)
         return redirect("feedback:questionnaire", pk=questionnaire.pk)
     context = page_selectors.survey_page(questionnaire, None, {})
     context["versions"] = Questionnaire.objects.filter(code=questionnaire.code)
+    context["question_form"] = QuestionForm(
+        initial={"section_title": questionnaire.sections.values_list("title", flat=True).last()}
+    )
+    context["problems_to_publish"] = (
+        [] if questionnaire.published_at else services.questionnaire_check(questionnaire)
+    )
     return render(request, "feedback/questionnaire.html", context)
 
 

@@ -285,3 +285,72 @@ def test_a_draft_is_edited_in_the_configuration_and_a_published_version_is_not(d
     draft_question = Question.objects.filter(section__questionnaire=draft).first()
     page = client.get(f"/admin/feedback/question/{draft_question.pk}/change/")
     assert 'name="text"' in page.content.decode()
+
+
+def test_the_manager_builds_a_new_version_on_its_page(client, manager):
+    nps = questionnaire("nps")
+    client.force_login(manager)
+    response = client.post(f"/feedback/questionnaires/{nps.pk}/", {"act": "new-version"})
+    draft = Questionnaire.objects.get(code="nps", version=nps.version + 1)
+    assert response.headers["Location"] == f"/feedback/questionnaires/{draft.pk}/"
+    url = response.headers["Location"]
+    added = client.post(
+        url,
+        {
+            "act": "add",
+            "section_title": "About delivery",
+            "kind": "single",
+            "text": "Did your last order arrive on the day we promised?",
+            "choices": "Yes\nNo, later\nNo, earlier",
+            "required": "on",
+        },
+        follow=True,
+    )
+    assert "Added: Did your last order arrive" in added.content.decode()
+    refused = client.post(
+        url,
+        {
+            "act": "add",
+            "section_title": "About delivery",
+            "kind": "single",
+            "text": "Colour?",
+            "choices": "Blue",
+        },
+        follow=True,
+    )
+    assert "Give at least two choices, one per line." in refused.content.decode()
+    reason = Question.objects.get(section__questionnaire=draft, key="reason")
+    client.post(url, {"act": "remove", "question": reason.pk})
+    assert not Question.objects.filter(pk=reason.pk).exists()
+    second = Question.objects.get(section__questionnaire=draft, section__title="About delivery")
+    assert second.choices == ["Yes", "No, later", "No, earlier"] and second.required
+    client.post(url, {"act": "publish"})
+    draft.refresh_from_db()
+    assert draft.is_published
+    # Published: no longer changed.
+    client.post(url, {"act": "remove", "question": second.pk})
+    assert Question.objects.filter(pk=second.pk).exists()
+
+
+def test_a_rater_item_needs_its_dimension_and_expectation(manager):
+    draft = services.questionnaire_new_version(
+        actor=manager, questionnaire=questionnaire("rater-servqual")
+    )
+    with pytest.raises(DomainError, match="RATER dimension"):
+        services.question_add(
+            actor=manager,
+            questionnaire=draft,
+            section_title="More",
+            kind="servqual",
+            text="We answer the phone within three rings.",
+        )
+    item = services.question_add(
+        actor=manager,
+        questionnaire=draft,
+        section_title="More",
+        kind="servqual",
+        text="We answer the phone within three rings.",
+        dimension="responsiveness",
+        expectation_text="An excellent supplier answers within three rings.",
+    )
+    assert item.role == "servqual" and item.key == "we_answer_the_phone_within_three_rings"
