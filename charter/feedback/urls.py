@@ -12,6 +12,7 @@ urlpatterns = [
     path("summary/", views.summary, name="summary"),  # ?month=YYYY-MM
     path("topics/", views.topics, name="topics"),
     path("form/", views.form_versions, name="form-versions"),
+    path("form/qr.svg", views.form_qr, name="form-qr"),
     path("categoriser/", views.categoriser_quality, name="categoriser"),
     path("surveys/", views.surveys, name="surveys"),
     path("surveys/new/", views.survey_new, name="survey-new"),

@@ -4,8 +4,11 @@ comments routed to a manager, the monthly summary, topics and routing, surveys a
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -14,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,7 +27,7 @@ from charter.accounts.models import Team
 from charter.core.errors import DomainError
 from charter.core.forms import form_problems, int_or_none
 from charter.customers.models import Segment
-from charter.customers.selectors import customer_named
+from charter.customers.selectors import customer_named, customer_search
 
 from . import page_selectors, selectors, services
 from .forms import (
@@ -274,7 +278,13 @@ def feedback_enter(request: HttpRequest) -> HttpResponse:
                 + (f"; {comment.case.reference} opened." if comment.case_id else "."),
             )
             return redirect("feedback:enter")
-    return render(request, "feedback/enter.html", {"form": form, "customer": customer})
+    query = request.GET.get("q", "")
+    results = customer_search(request.user, query, limit=10) if query.strip() else []
+    return render(
+        request,
+        "feedback/enter.html",
+        {"form": form, "customer": customer, "q": query, "results": results},
+    )
 
 
 @login_required
@@ -528,8 +538,28 @@ def form_versions(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/form_versions.html",
         {
+            "address": f"{settings.SITE_URL}{reverse('public:form')}",
             "form": form,
             "versions": FeedbackFormVersion.objects.select_related("extra", "published_by"),
             "may_change": request.user.has_perm("feedback.change_questionnaire"),
         },
     )
+
+
+@login_required
+@permission_required("feedback.view_questionnaire", raise_exception=True)
+def form_qr(request: HttpRequest) -> HttpResponse:
+    """A QR code of the feedback form's address, to print on a counter card or an invoice."""
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    address = f"{settings.SITE_URL}{reverse('public:form')}"
+    image = io.BytesIO()
+    segno.make(address, error="m").save(
+        image, kind="svg", scale=6, border=3, title=f"Feedback form: {address}"
+    )
+    response = HttpResponse(image.getvalue(), content_type="image/svg+xml")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="feedback-form-qr.svg"'
+    return response

@@ -246,3 +246,24 @@ def test_only_those_who_manage_feedback_change_the_form(client, routes, make_use
     assert "Publish a new version" not in client.get("/feedback/form/").content.decode()
     with pytest.raises(NotPermitted):
         services.feedback_form_revise(actor=officer, title="Mine now", change_note="Because")
+
+
+def test_the_form_has_a_qr_code_to_print(client, manager, settings):
+    client.force_login(manager)
+    page = client.get("/feedback/form/").content.decode()
+    assert 'src="/feedback/form/qr.svg"' in page
+    svg = client.get("/feedback/form/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert f"{settings.SITE_URL}/f/feedback/" in svg.content.decode()
+    download = client.get("/feedback/form/qr.svg?download=1")
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_staff_find_the_customer_before_recording(client, routes, make_user, make_customer):
+    officer = make_user("cso", username="mary")
+    yore = make_customer(name="Yore Mine Co.")
+    client.force_login(officer)
+    page = client.get("/feedback/new/?q=yore").content.decode()
+    assert f'href="?customer={yore.pk}"' in page
+    page = client.get(f"/feedback/new/?customer={yore.pk}").content.decode()
+    assert "Yore Mine Co." in page and "Not Yore Mine Co.?" in page
