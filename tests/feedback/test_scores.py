@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from charter.accounts.models import Team
-from charter.feedback import selectors
+from charter.feedback import page_selectors, selectors
 from charter.feedback.models import Answer, Question, Response
 
 from .conftest import questionnaire
@@ -214,3 +214,46 @@ def test_the_scores_page_reads_in_the_same_queries_whatever_the_responses(client
     assert "Tangibles" in page.content.decode() and "<svg" in page.content.decode()
     for score in ("nps", "csat", "ces"):
         assert client.get(f"/feedback/scores/?score={score}&group=team").status_code == 200
+
+
+def test_nps_by_segment_counts_answers_from_customers_in_it_when_they_answered(
+    db, manager, make_customer
+):
+    from charter.customers import services as customer_services
+    from charter.customers.models import SegmentMembership
+
+    big = [make_customer(name=f"Big {n}", annual_value=500000) for n in range(4)]
+    small = [make_customer(name=f"Small {n}", annual_value=10) for n in range(3)]
+    segment = customer_services.segment_save(
+        actor=manager,
+        name="Key accounts",
+        conditions=[{"attribute": "annual_value", "operator": "gte", "value": "250000"}],
+    )
+    customer_services.segment_evaluate(segment=segment, actor=manager)
+    SegmentMembership.objects.update(entered_at=datetime(2026, 1, 1, tzinfo=MEL))
+    scores = {c.pk: s for c, s in zip(big + small, [10, 9, 3, 8, 0, 10, 10], strict=True)}
+    nps = questionnaire("nps")
+    recommend = Question.objects.get(section__questionnaire=nps, key="recommend")
+    for customer in big + small:
+        response = Response.objects.create(
+            questionnaire=nps,
+            customer=customer,
+            submitted_at=datetime(2026, 3, 1, 12, tzinfo=MEL),
+        )
+        Answer.objects.create(
+            response=response, question=recommend, role="nps", number=scores[customer.pk]
+        )
+    # One who answered before they joined the segment does not count in it.
+    early = Response.objects.create(
+        questionnaire=nps, customer=big[0], submitted_at=datetime(2025, 6, 1, tzinfo=MEL)
+    )
+    Answer.objects.create(response=early, question=recommend, role="nps", number=0)
+    [row] = selectors.nps_scores(selectors.ScoreFilter(code="nps", group="segment"))
+    assert row.label == "Key accounts"
+    # 10, 9, 3, 8: two promoters, one detractor, one passive of four.
+    assert (row.score.n, row.score.promoters, row.score.detractors) == (4, 2, 1)
+    assert row.score.score == pytest.approx(25.0)
+    for score in ("servqual", "nps", "csat", "ces"):
+        assert selectors.GROUPS["segment"] == "Segment"
+        rows = page_selectors.SCORE_KINDS[score][1](selectors.ScoreFilter(code="", group="segment"))
+        assert all(r.label == "Key accounts" for r in rows)
