@@ -22,6 +22,7 @@ from charter.accounts import selectors as accounts_selectors
 from charter.accounts import services as accounts_services
 from charter.accounts.models import ApprovalRequest, ApprovalStatus, AuthorityAction, RoleCode
 from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.guards import clean_text, require
 from charter.core.selectors import business_calendar
 from charter.core.tasks import enqueue_on_commit
 from charter.customers.models import Channel
@@ -72,11 +73,6 @@ MONEY_KINDS = {
 }
 
 
-def _require(actor, permission: str, doing: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
-
-
 def case_settings() -> CaseSettings:
     return CaseSettings.objects.order_by("pk").first() or CaseSettings.objects.create()
 
@@ -85,15 +81,6 @@ def _event(case, kind, *, by=None, text="", at=None, **fields) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, kind=kind, by=by, text=text, at=at or timezone.now(), **fields
     )
-
-
-def _clean(value: str, limit: int, label: str, field: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"{label} is needed.", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label} is too long: at most {limit} characters.", field=field)
-    return value
 
 
 def _choice(value, choices, label: str, field: str):
@@ -123,10 +110,10 @@ def contact_log(
 ) -> Contact:
     """Log one conversation. It joins ``case`` when given (an outbound contact on a case that
     is not yet acknowledged acknowledges it)."""
-    _require(actor, "cases.add_contact", "log contacts")
+    require(actor, "cases.add_contact", "log contacts")
     _choice(channel, Channel, "The channel", "channel")
     _choice(direction, Direction, "The direction", "direction")
-    summary = _clean(summary, 20_000, "A summary of the contact", "summary", required=True)
+    summary = clean_text(summary, 20_000, "A summary of the contact", "summary", required=True)
     if duration_seconds is not None and not 0 <= int(duration_seconds) <= 86_400:
         raise DomainError("A call lasts between 0 seconds and a day.", field="duration_seconds")
     now = timezone.now()
@@ -140,9 +127,9 @@ def contact_log(
     contact = Contact.objects.create(
         case=case,
         customer=customer,
-        public_name=_clean(public_name, 200, "The name", "public_name"),
-        public_email=_clean(public_email, 254, "The email address", "public_email"),
-        public_phone=_clean(public_phone, 40, "The phone number", "public_phone"),
+        public_name=clean_text(public_name, 200, "The name", "public_name"),
+        public_email=clean_text(public_email, 254, "The email address", "public_email"),
+        public_phone=clean_text(public_phone, 40, "The phone number", "public_phone"),
         staff=actor,
         channel=channel,
         direction=direction,
@@ -283,10 +270,10 @@ def case_open(
     procedure: injury and anything the officers' procedure does not cover go to the manager,
     property damage starts an insurance claim, threats and significant customers raise the
     severity and tell the account manager."""
-    _require(actor, "cases.add_case", "open cases")
+    require(actor, "cases.add_case", "open cases")
     _choice(kind, CaseKind, "The kind of case", "kind")
     _choice(channel, Channel, "The channel", "channel")
-    subject = _clean(subject, 200, "A subject", "subject", required=True)
+    subject = clean_text(subject, 200, "A subject", "subject", required=True)
     if customer is None and not (public_name or public_email or public_phone):
         raise DomainError(
             "Choose the customer, or give the name and a way to reach the person.",
@@ -310,18 +297,20 @@ def case_open(
         reference=f"new-{uuid4().hex[:15]}",  # replaced by CASE-<id> below
         kind=kind,
         subject=subject,
-        description=_clean(description, 20_000, "The description", "description"),
+        description=clean_text(description, 20_000, "The description", "description"),
         customer=customer,
-        public_name=_clean(public_name, 200, "The name", "public_name"),
-        public_email=_clean(public_email, 254, "The email address", "public_email"),
-        public_phone=_clean(public_phone, 40, "The phone number", "public_phone"),
+        public_name=clean_text(public_name, 200, "The name", "public_name"),
+        public_email=clean_text(public_email, 254, "The email address", "public_email"),
+        public_phone=clean_text(public_phone, 40, "The phone number", "public_phone"),
         complainant_type=complainant_type,
         directed_at=directed_at,
-        directed_at_detail=_clean(directed_at_detail, 200, "Who or what", "directed_at_detail"),
+        directed_at_detail=clean_text(directed_at_detail, 200, "Who or what", "directed_at_detail"),
         category=category,
-        topic=_clean(topic, 40, "The topic", "topic"),
+        topic=clean_text(topic, 40, "The topic", "topic"),
         severity=severity,
-        desired_outcome=_clean(desired_outcome, 5_000, "The desired outcome", "desired_outcome"),
+        desired_outcome=clean_text(
+            desired_outcome, 5_000, "The desired outcome", "desired_outcome"
+        ),
         channel=channel,
         involves_injury=involves_injury,
         property_damage=property_damage,
@@ -383,7 +372,7 @@ def _link(case, *, orders=(), returns=(), warranties=(), actor=None, at=None) ->
 
 @transaction.atomic
 def case_link(*, actor, case: Case, orders=(), returns=(), warranties=()) -> Case:
-    _require(actor, "cases.change_case", "change cases")
+    require(actor, "cases.change_case", "change cases")
     _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor)
     return case
 
@@ -392,7 +381,7 @@ def case_link(*, actor, case: Case, orders=(), returns=(), warranties=()) -> Cas
 def case_update_facts(*, actor, case: Case, **facts) -> Case:
     """Record what the investigation found (injury, property damage, a threat...) and route
     again: a rule that now fires applies from here on."""
-    _require(actor, "cases.change_case", "change cases")
+    require(actor, "cases.change_case", "change cases")
     case = _locked(case)
     allowed = {
         "involves_injury",
@@ -465,10 +454,10 @@ def case_step(
     *, actor, case: Case, to: str, note: str = "", outcome: str = "", referred_to: str = ""
 ) -> Case:
     """Move a case to the procedure's next step, or refuse with the reason."""
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if referred_to:
-        case.referred_to = _clean(referred_to, 200, "The outside body", "referred_to")
+        case.referred_to = clean_text(referred_to, 200, "The outside body", "referred_to")
     refusal = rules.step_refusal(facts_for(case), to)
     if refusal:
         raise Conflict(refusal)
@@ -495,7 +484,7 @@ def case_step(
     elif to == CaseStatus.CLOSED:
         case.closed_at = now
     if outcome:
-        case.outcome = _clean(outcome, 2_000, "The outcome", "outcome")
+        case.outcome = clean_text(outcome, 2_000, "The outcome", "outcome")
     case.updated_at = now
     case.save()
     text = f"{rules.STEP_LABELS[before].capitalize()} → {rules.STEP_LABELS[to]}."
@@ -511,13 +500,13 @@ def case_step(
 def case_escalate(*, actor, case: Case, to: str, reason: str, owner=None) -> Case:
     """Escalate to a supervisor or the customer service manager. The case goes to ``owner``
     when given (who must hold the level's role), else to the first of them."""
-    _require(actor, "cases.escalate_case", "escalate cases")
+    require(actor, "cases.escalate_case", "escalate cases")
     case = _locked(case)
     if not case.is_open:
         raise Conflict("The case is closed.")
     if to not in (EscalationLevel.SUPERVISOR, EscalationLevel.MANAGER):
         raise DomainError("Escalate to a supervisor or the customer service manager.", field="to")
-    reason = _clean(reason, 2_000, "The reason for escalating", "reason", required=True)
+    reason = clean_text(reason, 2_000, "The reason for escalating", "reason", required=True)
     levels = [EscalationLevel.NONE, EscalationLevel.SUPERVISOR, EscalationLevel.MANAGER]
     if levels.index(to) <= levels.index(case.escalation or EscalationLevel.NONE):
         raise Conflict(f"The case is already with the {case.get_escalation_display().lower()}.")
@@ -548,7 +537,7 @@ def case_escalate(*, actor, case: Case, to: str, reason: str, owner=None) -> Cas
 @transaction.atomic
 def case_assign(*, actor, case: Case, owner) -> Case:
     """Give a case to someone (a supervisor sharing out work, a manager taking it)."""
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if case.escalation == EscalationLevel.MANAGER and not owner.has_perm(MANAGE_COMPLEX):
         raise DomainError("The procedure keeps this complaint with the manager.", field="owner")
@@ -563,7 +552,7 @@ def case_assign(*, actor, case: Case, owner) -> Case:
 @transaction.atomic
 def case_callback(*, actor, case: Case, at: datetime) -> Case:
     """Record the time agreed for the manager to call the customer back."""
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if at < timezone.now() - timedelta(minutes=5):
         raise DomainError("The call-back time agreed is in the past.", field="callback_at")
@@ -582,12 +571,12 @@ def case_plan(
 ) -> Case:
     """The manager's procedure for a complex complaint: actions at system level and for the
     customer, decided before the customer is contacted, and the follow-up date."""
-    _require(actor, MANAGE_COMPLEX, "plan complex complaints")
+    require(actor, MANAGE_COMPLEX, "plan complex complaints")
     case = _locked(case)
-    case.system_action = _clean(
+    case.system_action = clean_text(
         system_action, 5_000, "The system-level action", "system_action", required=True
     )
-    case.customer_action = _clean(
+    case.customer_action = clean_text(
         customer_action, 5_000, "What we do for the customer", "customer_action", required=True
     )
     if follow_up_due is None or follow_up_due <= timezone.now():
@@ -609,9 +598,9 @@ def case_plan(
 
 @transaction.atomic
 def case_insurance_claim(*, actor, case: Case, claim: str) -> Case:
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
-    case.insurance_claim = _clean(
+    case.insurance_claim = clean_text(
         claim, 60, "The claim form's number", "insurance_claim", required=True
     )
     case.updated_at = timezone.now()
@@ -624,12 +613,12 @@ def case_insurance_claim(*, actor, case: Case, claim: str) -> Case:
 
 @transaction.atomic
 def case_note(*, actor, case: Case, text: str) -> CaseEvent:
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     return _event(
         case,
         CaseEventKind.NOTE,
         by=actor,
-        text=_clean(text, 10_000, "The note", "text", required=True),
+        text=clean_text(text, 10_000, "The note", "text", required=True),
     )
 
 
@@ -639,7 +628,7 @@ def case_note(*, actor, case: Case, text: str) -> CaseEvent:
 @transaction.atomic
 def case_pause(*, actor, case: Case, reason: str) -> Case:
     """Stop the resolution clock while we wait for the customer."""
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if not case.is_open:
         raise Conflict("The case is closed.")
@@ -647,7 +636,7 @@ def case_pause(*, actor, case: Case, reason: str) -> Case:
         raise Conflict("The case is already waiting for the customer.")
     now = timezone.now()
     case.paused_at = now
-    case.pause_reason = _clean(reason, 200, "What we are waiting for", "reason", required=True)
+    case.pause_reason = clean_text(reason, 200, "What we are waiting for", "reason", required=True)
     case.updated_at = now
     case.save()
     _event(
@@ -682,7 +671,7 @@ def _resume(case: Case, *, actor, at: datetime, why: str) -> None:
 
 @transaction.atomic
 def case_resume(*, actor, case: Case) -> Case:
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if not case.paused_at:
         raise Conflict("The case is not waiting for the customer.")
@@ -720,12 +709,12 @@ def resolution_add(
     replacement goes through the actor's authority limits: within them it is done now, above
     them it waits for approval by a role that may grant it. A reorder places the order now
     (the customer pays); a replacement of an order is placed through the orders' own door."""
-    _require(actor, "cases.change_case", "work on cases")
+    require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
     if not case.is_open:
         raise Conflict("The case is closed.")
     _choice(kind, ResolutionKind, "The resolution", "kind")
-    description = _clean(description, 5_000, "What we will do", "description", required=True)
+    description = clean_text(description, 5_000, "What we will do", "description", required=True)
     amount = _money(amount, "The amount", "amount")
     item_value = _money(item_value, "The product's value", "item_value")
     if kind in MONEY_KINDS and not amount:
@@ -1215,7 +1204,7 @@ def reply_templates_approve(*, actor, templates) -> int:
     """Approve wording for use (the customer service manager's call). Wording with a
     placeholder nothing fills is refused, naming it; approved wording is never re-approved.
     Returns how many were approved."""
-    _require(actor, "cases.approve_replytemplate", "approve reply wording")
+    require(actor, "cases.approve_replytemplate", "approve reply wording")
     waiting = list(templates.filter(approved_at__isnull=True).select_for_update())
     for template in waiting:
         unknown = rules.unknown_placeholders(template.subject + " " + template.body)
@@ -1267,12 +1256,12 @@ def email_send(*, actor, case: Case, subject: str, body: str, situation: str = "
     from django.core.mail import EmailMessage
     from django.core.mail.message import make_msgid
 
-    _require(actor, "cases.add_contact", "email customers")
+    require(actor, "cases.add_contact", "email customers")
     to = case.customer.email if case.customer_id else case.public_email
     if not to:
         raise DomainError("The case has no email address to write to: call them instead.")
-    subject = _clean(subject, 500, "A subject", "subject", required=True)
-    body = _clean(body, 50_000, "The message", "body", required=True)
+    subject = clean_text(subject, 500, "A subject", "subject", required=True)
+    body = clean_text(body, 50_000, "The message", "body", required=True)
     left = rules.PLACEHOLDER_LEFT.findall(subject + body)
     if left:
         raise DomainError(

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from charter.core.errors import DomainError, NotPermitted
+from charter.core.errors import DomainError
+from charter.core.guards import require
 
 from .models import Product, ProductPrice
 
@@ -17,15 +18,10 @@ PRODUCT_FIELDS = (
 )  # fmt: skip
 
 
-def _require(actor, permission: str, doing: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
-
-
 @transaction.atomic
 def product_save(*, actor, product: Product | None = None, **fields) -> Product:
     """Add a product or change its standards."""
-    _require(
+    require(
         actor,
         "catalog.change_product" if product else "catalog.add_product",
         "change the catalogue",
@@ -53,7 +49,7 @@ def price_set(
     note: str = "",
 ) -> ProductPrice:  # fmt: skip
     """Dated price change: the list keeps every earlier price."""
-    _require(actor, "catalog.add_productprice", "change prices")
+    require(actor, "catalog.add_productprice", "change prices")
     if price is None or price < 0:
         raise DomainError("A price cannot be negative.", field="price")
     entry, _created = ProductPrice.objects.update_or_create(

@@ -25,6 +25,7 @@ from django.db.models import ExpressionWrapper, F, IntegerField, QuerySet
 from django.utils import timezone
 
 from charter.core.errors import DomainError
+from charter.core.guards import require
 from charter.core.tasks import enqueue_on_commit
 
 from . import rules, selectors, services
@@ -450,7 +451,7 @@ def customer_import_create(
 
     A file that cannot be imported at all is refused here, so the person hears at once.
     """
-    services.require(actor, "customers.import_customer", "import customers")
+    require(actor, "customers.import_customer", "import customers")
     check_file(content)
     job = CustomerImport.objects.create(
         file_name=(file_name or "customers.csv")[:255], content=content, uploaded_by=actor

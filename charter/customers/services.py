@@ -20,7 +20,8 @@ from django.utils.text import slugify
 
 from charter.core.audit import audit_context
 from charter.core.bulk import insert_rows
-from charter.core.errors import Conflict, DomainError, NotFound, NotPermitted
+from charter.core.errors import Conflict, DomainError, NotFound
+from charter.core.guards import require
 from charter.core.models import Interface
 from charter.core.tasks import enqueue_on_commit
 
@@ -51,12 +52,6 @@ from .models import (
     SegmentNotice,
 )
 from .signals import customer_erased
-
-
-def require(actor, permission: str, doing: str) -> None:
-    """Refuse unless ``actor`` holds ``permission``; ``None`` is the system itself."""
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
 
 
 # --- Customer types ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.guards import clean_text, require
 from charter.core.tasks import enqueue_on_commit
 from charter.customers.models import Channel, Customer
 
@@ -47,20 +48,6 @@ from .models import (
 )
 
 MAX_COMMENT = 5_000
-
-
-def _require(actor, permission: str, doing: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
-
-
-def _clean(value, limit: int, label: str, field: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(f"{label} is needed.", field=field)
-    if len(value) > limit:
-        raise DomainError(f"{label} is too long: at most {limit} characters.", field=field)
-    return value
 
 
 # --- What Charter ships -------------------------------------------------------------------------
@@ -167,7 +154,7 @@ def questionnaire_design(questionnaire: Questionnaire) -> dict:
 
 def questionnaire_new_version(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     """A draft copy of a questionnaire to change (a published version is never edited)."""
-    _require(actor, "feedback.add_questionnaire", "change questionnaires")
+    require(actor, "feedback.add_questionnaire", "change questionnaires")
     return questionnaire_build(questionnaire_design(questionnaire), actor=actor)
 
 
@@ -204,7 +191,7 @@ def questionnaire_check(questionnaire: Questionnaire) -> list[str]:
 
 @transaction.atomic
 def questionnaire_publish(*, actor, questionnaire: Questionnaire) -> Questionnaire:
-    _require(actor, "feedback.change_questionnaire", "publish questionnaires")
+    require(actor, "feedback.change_questionnaire", "publish questionnaires")
     if questionnaire.published_at:
         raise Conflict("This version is already published; make a new version to change it.")
     problems = questionnaire_check(questionnaire)
@@ -312,19 +299,19 @@ def feedback_give(
     """A compliment, complaint, suggestion or comment: given on the public form (``actor`` is
     None) or entered by staff from a call, letter or visit. A complaint opens a case."""
     if actor is not None:
-        _require(actor, "feedback.add_comment", "enter feedback")
+        require(actor, "feedback.add_comment", "enter feedback")
     if kind not in CommentKind.values:
         raise DomainError(
             "Say whether it is a compliment, a complaint, a suggestion or a comment.",
             field="kind",
         )
-    text = _clean(text, MAX_COMMENT, "What you would like to tell us", "text", required=True)
+    text = clean_text(text, MAX_COMMENT, "What you would like to tell us", "text", required=True)
     if rating not in (None, "") and not (1 <= int(rating) <= 5):
         raise DomainError("A rating is from 1 to 5 stars.", field="rating")
     if channel not in Channel.values:
         raise DomainError("Choose how the feedback reached us.", field="channel")
-    name = _clean(name, 200, "The name", "name")
-    email = _clean(email, 254, "The email address", "email")
+    name = clean_text(name, 200, "The name", "name")
+    email = clean_text(email, 254, "The email address", "email")
     if wants_reply and not (email or customer):
         raise DomainError("Leave an email address so that we can reply.", field="email")
     form = FeedbackFormVersion.objects.filter(published_at__isnull=False).first()
@@ -395,7 +382,7 @@ def comment_acknowledge(*, actor, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_open_case(*, actor, comment: Comment):
     _responsible(actor, comment)
-    _require(actor, "cases.add_case", "open cases")
+    require(actor, "cases.add_case", "open cases")
     if comment.opened_case_id:
         raise Conflict(f"A case was already opened for it: {comment.opened_case.reference}.")
     from charter.cases import services as cases_services
@@ -429,7 +416,7 @@ def comment_open_case(*, actor, comment: Comment):
 @transaction.atomic
 def comment_record_action(*, actor, comment: Comment, action: str) -> Comment:
     _responsible(actor, comment)
-    action = _clean(action, 2_000, "What was done", "action_taken", required=True)
+    action = clean_text(action, 2_000, "What was done", "action_taken", required=True)
     comment.action_taken = action
     comment.status, comment.acted_by, comment.acted_at = (
         CommentStatus.ACTIONED,
@@ -446,7 +433,7 @@ def comment_correct(
 ) -> Comment:
     """A person corrects how a comment was sorted; the correction becomes a training example
     and the comment goes to the manager of its new topic."""
-    _require(actor, "feedback.sort_comment", "correct how feedback was sorted")
+    require(actor, "feedback.sort_comment", "correct how feedback was sorted")
     if dimension not in Dimension.values:
         raise DomainError("Choose one of the five RATER dimensions.", field="dimension")
     if sentiment not in Sentiment.values:
@@ -483,7 +470,7 @@ def comment_correct(
 def topic_route(*, actor, topic: Topic, responsible=None, team=None) -> Topic:
     """Name the person (or team, whose lead acts) responsible for a topic's comments. Comments
     not yet acted on move to them."""
-    _require(actor, "feedback.route_topic", "change who is responsible for feedback")
+    require(actor, "feedback.route_topic", "change who is responsible for feedback")
     if responsible is not None and not responsible.is_active:
         raise DomainError(f"{responsible} no longer works here.", field="responsible")
     topic.responsible, topic.responsible_team = responsible, team
@@ -497,8 +484,8 @@ def topic_add(*, actor, name: str, description: str = "", responsible=None) -> T
     """An organisation's own topic. The categoriser learns it from corrections to it."""
     from django.utils.text import slugify
 
-    _require(actor, "feedback.add_topic", "add feedback topics")
-    name = _clean(name, 100, "The topic's name", "name", required=True)
+    require(actor, "feedback.add_topic", "add feedback topics")
+    name = clean_text(name, 100, "The topic's name", "name", required=True)
     code = slugify(name).replace("-", "_")[:40]
     if Topic.objects.filter(code=code).exists():
         raise Conflict(f"There is already a topic {name}.")
@@ -555,8 +542,8 @@ def survey_create(
 ) -> Survey:
     from . import selectors
 
-    _require(actor, "feedback.add_survey", "plan surveys")
-    name = _clean(name, 200, "A name", "name", required=True)
+    require(actor, "feedback.add_survey", "plan surveys")
+    name = clean_text(name, 200, "A name", "name", required=True)
     if not questionnaire.published_at:
         raise DomainError(
             "Publish the questionnaire before surveying with it.", field="questionnaire"
@@ -592,7 +579,7 @@ def survey_create(
         responses_wanted=int(responses_wanted),
         margin_wanted=margin_wanted or None,
         expected_response_rate=expected_response_rate,
-        incentive=_clean(incentive, 200, "The incentive", "incentive"),
+        incentive=clean_text(incentive, 200, "The incentive", "incentive"),
         opens_on=opens_on,
         closes_on=closes_on,
         remind_after_days=remind_after_days,
@@ -622,7 +609,7 @@ def survey_open(*, actor, survey: Survey, seed: int | None = None) -> Survey:
     planned) and send them by email."""
     from . import selectors
 
-    _require(actor, "feedback.send_survey", "send surveys")
+    require(actor, "feedback.send_survey", "send surveys")
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != SurveyStatus.DRAFT:
         raise Conflict("This survey was already opened.")
@@ -675,7 +662,7 @@ def invitation_link(invitation: Invitation) -> str:
 
 @transaction.atomic
 def survey_close(*, actor, survey: Survey) -> Survey:
-    _require(actor, "feedback.send_survey", "close surveys")
+    require(actor, "feedback.send_survey", "close surveys")
     if survey.status == SurveyStatus.CLOSED:
         raise Conflict("This survey is already closed.")
     survey.status, survey.closed_at = SurveyStatus.CLOSED, timezone.now()
@@ -949,18 +936,18 @@ def feedback_form_revise(
     """Publish a new version of the always-open feedback form (the seeds' "review and change
     the feedback form"): from now on the form asks what this version asks, and each comment
     records the version it was given on."""
-    _require(actor, "feedback.change_questionnaire", "change the feedback form")
-    title = _clean(title, 200, "A title", "title", required=True)
-    change_note = _clean(change_note, 2_000, "What changed", "change_note", required=True)
+    require(actor, "feedback.change_questionnaire", "change the feedback form")
+    title = clean_text(title, 200, "A title", "title", required=True)
+    change_note = clean_text(change_note, 2_000, "What changed", "change_note", required=True)
     if extra is not None and not extra.published_at:
         raise DomainError("Publish the extra questions' questionnaire first.", field="extra")
     number = (FeedbackFormVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     return FeedbackFormVersion.objects.create(
         number=number,
         title=title,
-        intro=_clean(intro, 2_000, "The introduction", "intro"),
+        intro=clean_text(intro, 2_000, "The introduction", "intro"),
         ask_rating=ask_rating,
-        rating_question=_clean(rating_question, 200, "The rating question", "rating_question")
+        rating_question=clean_text(rating_question, 200, "The rating question", "rating_question")
         or "Overall, how satisfied are you with our service?",
         extra=extra,
         change_note=change_note,
@@ -995,7 +982,7 @@ ROLE_FOR_KIND = {
 
 
 def _draft(actor, questionnaire: Questionnaire) -> None:
-    _require(actor, "feedback.change_questionnaire", "change questionnaires")
+    require(actor, "feedback.change_questionnaire", "change questionnaires")
     if questionnaire.published_at:
         raise Conflict("A published version is not changed: make a new version first.")
 
@@ -1025,8 +1012,8 @@ def question_add(
     _draft(actor, questionnaire)
     if kind not in QuestionKind.values:
         raise DomainError("Choose the kind of question.", field="kind")
-    text = _clean(text, 1_000, "The question", "text", required=True)
-    section_title = _clean(section_title, 200, "The section", "section_title", required=True)
+    text = clean_text(text, 1_000, "The question", "text", required=True)
+    section_title = clean_text(section_title, 200, "The section", "section_title", required=True)
     role = ROLE_FOR_KIND.get(kind, role if role in (QuestionRole.CSAT, QuestionRole.CES) else "")
     if role == QuestionRole.CSAT and kind != QuestionKind.LIKERT5:
         raise DomainError("CSAT is asked on the 5-point scale.", field="role")
@@ -1038,7 +1025,7 @@ def question_add(
     if kind == QuestionKind.EXPECTATION_PERCEPTION:
         if dimension not in Dimension.values:
             raise DomainError("Choose the item's RATER dimension.", field="dimension")
-        expectation_text = _clean(
+        expectation_text = clean_text(
             expectation_text, 1_000, "The expectation wording", "expectation_text", required=True
         )
     section, _ = Section.objects.get_or_create(
@@ -1063,8 +1050,8 @@ def question_add(
         expectation_text=expectation_text,
         dimension=dimension if kind == QuestionKind.EXPECTATION_PERCEPTION else "",
         choices=choices,
-        low_label=_clean(low_label, 60, "The low end's label", "low_label"),
-        high_label=_clean(high_label, 60, "The high end's label", "high_label"),
+        low_label=clean_text(low_label, 60, "The low end's label", "low_label"),
+        high_label=clean_text(high_label, 60, "The high end's label", "high_label"),
         required=required,
         reverse_scored=reverse_scored and kind == QuestionKind.EXPECTATION_PERCEPTION,
     )

@@ -18,7 +18,8 @@ from django.utils import timezone
 from charter.accounts import services as accounts_services
 from charter.accounts.models import ApprovalRequest, ApprovalStatus, AuthorityAction
 from charter.catalog.selectors import price_on
-from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.errors import Conflict, DomainError
+from charter.core.guards import require
 from charter.standards.selectors import NoPromise, deadline_for
 
 from . import rules
@@ -41,11 +42,6 @@ ZERO = Decimal("0.00")
 MAX_QUANTITY = 10_000_000
 MAX_UNIT_PRICE = Decimal("1e10")  # OrderLine.unit_price holds 10 digits before the point
 MAX_TOTAL = Decimal("1e12")  # Order.total holds 12 digits before the point
-
-
-def _require(actor, permission: str, doing: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
 
 
 def returns_policy() -> ReturnsPolicy:
@@ -78,7 +74,7 @@ def order_place(
     """Record an order. ``lines`` are (product, quantity) or (product, quantity, unit price);
     without a price the list price of the day is used. The promised delivery is the charter's
     delivery promise for this customer, counted from the moment it was placed."""
-    _require(actor, "orders.add_order", "take orders")
+    require(actor, "orders.add_order", "take orders")
     placed_at = placed_at or timezone.now()
     if not lines:
         raise DomainError("An order needs at least one line.", field="lines")
@@ -165,7 +161,7 @@ def _move(order: Order, to: str) -> Order:
 
 @transaction.atomic
 def order_confirm(*, actor, order: Order) -> Order:
-    _require(actor, "orders.change_order", "update orders")
+    require(actor, "orders.change_order", "update orders")
     order = _move(order, OrderStatus.CONFIRMED)
     order.status, order.confirmed_at = OrderStatus.CONFIRMED, timezone.now()
     order.save(update_fields=["status", "confirmed_at"])
@@ -179,7 +175,7 @@ def order_dispatch(
     at: datetime | None = None,
 ) -> Order:  # fmt: skip
     """Handed to a carrier: our own fleet or an outsourced distribution company."""
-    _require(actor, "orders.change_order", "update orders")
+    require(actor, "orders.change_order", "update orders")
     if not carrier.strip():
         raise DomainError("Say who carries it (our fleet or the distribution company).",
                           field="carrier")  # fmt: skip
@@ -200,7 +196,7 @@ def order_deliver(
 ) -> Order:
     """Record what arrived, as (product, quantity) pairs; without them, exactly what was
     ordered. A difference in product or quantity marks a wrong delivery, with what differs."""
-    _require(actor, "orders.change_order", "update orders")
+    require(actor, "orders.change_order", "update orders")
     order = _move(order, OrderStatus.DELIVERED)
     lines = list(order.lines.select_related("product"))
     if delivered is None:
@@ -229,7 +225,7 @@ def order_deliver(
 @transaction.atomic
 def order_cancel(*, actor, order: Order, reason: str) -> Order:
     """Cancel, charging only the fee the refunds policy allows (none before dispatch)."""
-    _require(actor, "orders.change_order", "update orders")
+    require(actor, "orders.change_order", "update orders")
     if not reason.strip():
         raise DomainError("Say why the order is cancelled.", field="reason")
     order = _move(order, OrderStatus.CANCELLED)
@@ -249,7 +245,7 @@ def order_cancel(*, actor, order: Order, reason: str) -> Order:
 @transaction.atomic
 def order_tell_customer(*, actor, order: Order, channel: str, text: str) -> OrderEvent:
     """Record what the customer was told, on which channel."""
-    _require(actor, "orders.change_order", "update orders")
+    require(actor, "orders.change_order", "update orders")
     if not text.strip():
         raise DomainError("Write what the customer was told.", field="text")
     return _event(order, kind=OrderEvent.Kind.TOLD, channel=channel, text=text.strip(), by=actor)
@@ -280,7 +276,7 @@ def order_replace(*, actor, order: Order, expedite: bool = True, reason: str = "
     through the authority limits: within the actor's, the replacement order is placed now;
     above, it waits for approval and is placed when approved. Returns the new order or the
     approval request."""
-    _require(actor, "orders.add_order", "take orders")
+    require(actor, "orders.add_order", "take orders")
     if order.status == OrderStatus.CANCELLED:
         raise Conflict(f"Order {order.reference} was cancelled: reorder it instead.")
     outcome = accounts_services.authority_require(
@@ -337,7 +333,7 @@ def return_record(
     today: date | None = None,
 ) -> Return:
     """Receive goods back and record what the refunds policy allows for them, and why."""
-    _require(actor, "orders.add_return", "receive returns")
+    require(actor, "orders.add_return", "receive returns")
     if item_value is None or item_value < 0:
         raise DomainError("Give the item's value (what was paid for it).", field="item_value")
     if order is not None and order.customer_id != customer.pk:
@@ -384,7 +380,7 @@ def return_resolve(
     """Give the remedy. It must be one the policy allows for this return (or no remedy when
     none is due). A refund, credit or replacement above the actor's limit waits for approval,
     and the approval completes it."""
-    _require(actor, "orders.change_return", "resolve returns")
+    require(actor, "orders.change_return", "resolve returns")
     item = Return.objects.select_for_update().get(pk=item.pk)
     if item.status != ReturnStatus.RECEIVED:
         raise Conflict(f"Return {item.reference} is {item.get_status_display().lower()}.")
@@ -487,7 +483,7 @@ def warranty_register(
     order: Order | None = None,
 ) -> Warranty:  # fmt: skip
     """Register a product for warranty; its expiry comes from the product's warranty terms."""
-    _require(actor, "orders.add_warranty", "register warranties")
+    require(actor, "orders.add_warranty", "register warranties")
     if not product.warranty_months:
         raise DomainError(f"{product} carries no manufacturer's warranty.", field="product")
     if not serial_or_batch.strip():
@@ -517,7 +513,7 @@ def warranty_check(warranty: Warranty, fault_on: date) -> rules.Coverage:
 @transaction.atomic
 def warranty_claim(*, actor, warranty: Warranty, fault: str, fault_on: date) -> WarrantyClaim:
     """Claim under the warranty; the coverage check is recorded with its reason."""
-    _require(actor, "orders.add_warrantyclaim", "make warranty claims")
+    require(actor, "orders.add_warrantyclaim", "make warranty claims")
     if not fault.strip():
         raise DomainError("Describe the fault.", field="fault")
     coverage = warranty_check(warranty, fault_on)
@@ -532,7 +528,7 @@ def warranty_claim(*, actor, warranty: Warranty, fault: str, fault_on: date) -> 
 @transaction.atomic
 def warranty_claim_decide(*, actor, claim: WarrantyClaim, outcome: str, note: str = ""):
     """Repair, replace or refund under a covered claim."""
-    _require(actor, "orders.change_warrantyclaim", "decide warranty claims")
+    require(actor, "orders.change_warrantyclaim", "decide warranty claims")
     if claim.outcome != "pending":
         raise Conflict("This claim is already decided.")
     if not claim.covered and outcome != "rejected":

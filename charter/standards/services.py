@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.errors import Conflict, DomainError
+from charter.core.guards import require
 from charter.core.tasks import enqueue_on_commit
 
 from . import tasks
@@ -44,15 +45,10 @@ NEED_FIELDS = ("customer_type", "needs", "communication")
 CHANNEL_FIELDS = ("channel", "hours", "suited_to")
 
 
-def _require(actor, permission: str, doing: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise NotPermitted(f"Your role does not allow you to {doing}.")
-
-
 @transaction.atomic
 def charter_version_draft(*, actor, summary_of_changes: str = "") -> CharterVersion:
     """A new draft, starting from the current version's text and promises."""
-    _require(actor, "standards.add_charterversion", "draft a new version of the charter")
+    require(actor, "standards.add_charterversion", "draft a new version of the charter")
     if CharterVersion.objects.filter(status=VersionStatus.DRAFT).exists():
         raise Conflict("A draft is already open: finish or approve it first.")
     current = CharterVersion.objects.filter(status=VersionStatus.APPROVED).first()
@@ -103,7 +99,7 @@ def _editable(version, what: str = "charter") -> None:
 @transaction.atomic
 def charter_version_update(*, actor, version: CharterVersion, **fields) -> CharterVersion:
     """Change a draft's vision, mission, welcome, dispute body or summary of changes."""
-    _require(actor, "standards.change_charterversion", "edit the charter")
+    require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     allowed = {*CHARTER_TEXT_FIELDS, "summary_of_changes"}
     unknown = set(fields) - allowed
@@ -149,7 +145,7 @@ def promise_save(
     *, actor, version: CharterVersion, promise: ServicePromise | None = None, **fields
 ) -> ServicePromise:
     """Add a promise to a draft, or change one of its promises."""
-    _require(
+    require(
         actor,
         "standards.change_servicepromise" if promise else "standards.add_servicepromise",
         "change the charter's promises",
@@ -165,7 +161,7 @@ def promise_save(
 
 @transaction.atomic
 def promise_remove(*, actor, promise: ServicePromise) -> None:
-    _require(actor, "standards.delete_servicepromise", "remove the charter's promises")
+    require(actor, "standards.delete_servicepromise", "remove the charter's promises")
     _editable(promise.version)
     promise.delete()
 
@@ -173,7 +169,7 @@ def promise_remove(*, actor, promise: ServicePromise) -> None:
 @transaction.atomic
 def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = None, **fields):
     """Record what a customer type needs and how to talk to them, in a draft."""
-    _require(actor, "standards.change_charterversion", "edit the charter")
+    require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     values = _merged(need, NEED_FIELDS, fields)
     values["communication"] = values["communication"] or ""
@@ -195,7 +191,7 @@ def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = Non
 @transaction.atomic
 def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None = None, **fields):
     """Offer a channel (with its hours and what it suits) in a draft, or change one."""
-    _require(actor, "standards.change_charterversion", "edit the charter")
+    require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     values = _merged(offer, CHANNEL_FIELDS, fields)
     values["suited_to"] = values["suited_to"] or ""
@@ -214,7 +210,7 @@ def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None =
 @transaction.atomic
 def charter_part_remove(*, actor, part: CustomerNeed | ChannelOffer) -> None:
     """Remove a customer type's needs or a channel from a draft."""
-    _require(actor, "standards.change_charterversion", "edit the charter")
+    require(actor, "standards.change_charterversion", "edit the charter")
     _editable(part.version)
     part.delete()
 
@@ -223,7 +219,7 @@ def charter_part_remove(*, actor, part: CustomerNeed | ChannelOffer) -> None:
 def charter_version_approve(*, actor, version: CharterVersion) -> CharterVersion:
     """Approve a draft: it becomes the current charter and the previous one is superseded, in
     one transaction, so there is never a moment with none or two."""
-    _require(actor, "standards.approve_charterversion", "approve the charter")
+    require(actor, "standards.approve_charterversion", "approve the charter")
     version = CharterVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise Conflict(f"Version {version.number} is not a draft; only a draft can be approved.")
@@ -266,7 +262,7 @@ def policy_acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
 @transaction.atomic
 def policy_create(*, actor, title: str, slug: str, teams=()) -> Policy:
     """A new policy, with no version yet: draft its first version next."""
-    _require(actor, "standards.add_policy", "create policies")
+    require(actor, "standards.add_policy", "create policies")
     title, slug = (title or "").strip(), (slug or "").strip()
     if not title:
         raise DomainError("Give the policy a title.", field="title")
@@ -284,7 +280,7 @@ def policy_create(*, actor, title: str, slug: str, teams=()) -> Policy:
 @transaction.atomic
 def policy_update(*, actor, policy: Policy, title: str | None = None, teams=None) -> Policy:
     """Rename a policy or change the teams it binds (its content changes by versions)."""
-    _require(actor, "standards.change_policy", "change policies")
+    require(actor, "standards.change_policy", "change policies")
     if title is not None:
         title = title.strip()
         if not title:
@@ -305,7 +301,7 @@ STEP_FIELDS = ("procedure", "number", "text", "authority_limit", "refer_to_role"
 @transaction.atomic
 def policy_version_draft(*, actor, policy, summary_of_changes: str = "") -> PolicyVersion:
     """A new draft of the policy, starting from its current text and steps."""
-    _require(actor, "standards.add_policyversion", "draft a new version of a policy")
+    require(actor, "standards.add_policyversion", "draft a new version of a policy")
     if policy.versions.filter(status=VersionStatus.DRAFT).exists():
         raise Conflict(f"A draft of {policy} is already open: finish or approve it first.")
     current = policy.versions.filter(status=VersionStatus.APPROVED).first()
@@ -328,7 +324,7 @@ def policy_version_draft(*, actor, policy, summary_of_changes: str = "") -> Poli
 @transaction.atomic
 def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
     """Approve a draft policy: the previous version is superseded in the same transaction."""
-    _require(actor, "standards.approve_policy", "approve policies")
+    require(actor, "standards.approve_policy", "approve policies")
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise Conflict(f"Version {version.number} is not a draft; only a draft can be approved.")
@@ -351,7 +347,7 @@ def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
 @transaction.atomic
 def policy_version_update(*, actor, version: PolicyVersion, **fields) -> PolicyVersion:
     """Change a draft policy's template fields."""
-    _require(actor, "standards.change_policyversion", "edit policies")
+    require(actor, "standards.change_policyversion", "edit policies")
     _editable(version, "policy")
     allowed = {*POLICY_TEXT_FIELDS, "summary_of_changes"}
     unknown = set(fields) - allowed
@@ -369,7 +365,7 @@ def step_save(
 ) -> ProcedureStep:
     """Add a numbered step to a draft policy, or change one. A step's number is unique within
     its procedure."""
-    _require(actor, "standards.change_policyversion", "edit policies")
+    require(actor, "standards.change_policyversion", "edit policies")
     _editable(version, "policy")
     values = _merged(step, STEP_FIELDS, fields)
     for text in ("procedure", "text", "form_name"):
@@ -393,6 +389,6 @@ def step_save(
 
 @transaction.atomic
 def step_remove(*, actor, step: ProcedureStep) -> None:
-    _require(actor, "standards.change_policyversion", "edit policies")
+    require(actor, "standards.change_policyversion", "edit policies")
     _editable(step.version, "policy")
     step.delete()
