@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .audit import audit_context
@@ -19,7 +20,14 @@ from .scheduling import periodic
 
 
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
-    """Queue ``task_obj`` once the current transaction commits (at once if there is none)."""
+    """Queue ``task_obj`` once the current transaction commits (at once if there is none).
+
+    ``task_obj`` is a task or its dotted path (``"charter.cases.tasks.tell_owner"``). Services
+    name their tasks by path, so a services module never imports the tasks module that calls
+    it back: the arrows run services -> tasks -> work, with no circle.
+    """
+    if isinstance(task_obj, str):
+        task_obj = import_string(task_obj)
     transaction.on_commit(partial(task_obj.enqueue, *args, **kwargs))
 
 
