@@ -1,0 +1,28 @@
+"""Helpers the case services share: the settings, the story's events, choice checks."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from charter.core.errors import DomainError
+
+from ..models import CaseEvent, CaseSettings
+
+MANAGE_COMPLEX = "cases.manage_complex_case"
+
+
+def case_settings() -> CaseSettings:
+    return CaseSettings.objects.order_by("pk").first() or CaseSettings.objects.create()
+
+
+def _event(case, kind, *, by=None, text="", at=None, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, by=by, text=text, at=at or timezone.now(), **fields
+    )
+
+
+def _choice(value, choices, label: str, field: str):
+    if value not in choices.values:
+        options = ", ".join(str(v) for v in choices.labels)
+        raise DomainError(f"{label} must be one of: {options}.", field=field)
+    return value

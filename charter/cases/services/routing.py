@@ -1,0 +1,64 @@
+"""The procedure's routing rules applied to a complaint, and recorded in its story."""
+
+from __future__ import annotations
+
+from charter.accounts import selectors as accounts_selectors
+from charter.accounts.models import RoleCode
+from charter.core.tasks import enqueue_on_commit
+
+from .. import rules
+from ..models import Case, CaseEvent, CaseEventKind, EscalationLevel
+from .common import MANAGE_COMPLEX
+
+
+def _managers():
+    return accounts_selectors.users_with_role(RoleCode.CUSTOMER_SERVICE_MANAGER).order_by("pk")
+
+
+def _route(case: Case, *, at) -> tuple[rules.Routing, list[str]]:
+    """Apply the procedure's routing to the case's fields (not saved); returns the routing and
+    the reasons that are new to this case."""
+    routing = rules.route(
+        rules.RoutingFacts(
+            severity=case.severity,
+            involves_injury=case.involves_injury,
+            property_damage=case.property_damage,
+            not_covered=case.not_covered,
+            legal_threat=case.legal_threat,
+            competitor_threat=case.competitor_threat,
+            significant_customer=case.significant_customer,
+            marked_complex=case.complex,
+        )
+    )
+    case.severity = routing.severity
+    case.complex = routing.complex
+    known = set(case.routing)
+    new_reasons = [reason for reason in routing.reasons if reason not in known]
+    case.routing = [*case.routing, *new_reasons]
+    if routing.to_manager and case.escalation != EscalationLevel.MANAGER:
+        case.escalation = EscalationLevel.MANAGER
+        case.escalated_at = at
+        if case.owner is None or not case.owner.has_perm(MANAGE_COMPLEX):
+            case.owner = _managers().first()
+    return routing, new_reasons
+
+
+def _record_routing(case: Case, routing, new_reasons, *, actor, at) -> None:
+    """The routing's story, and the account manager told (once the case is saved)."""
+    if (
+        routing.notify_account_manager
+        and new_reasons
+        and case.customer_id
+        and case.customer.account_manager_id
+    ):
+        enqueue_on_commit("charter.cases.tasks.tell_account_manager", case.pk)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEventKind.ROUTED, by=actor, text=reason, at=at)
+        for reason in new_reasons
+    )
+
+
+def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
+    routing, new_reasons = _route(case, at=at)
+    _record_routing(case, routing, new_reasons, actor=actor, at=at)
+    return routing
