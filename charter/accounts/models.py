@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import rules
+
 
 class RoleCode(models.TextChoices):
     """The roles of the design's "who uses it" table. Rank orders who approves above whom."""
@@ -160,13 +162,24 @@ class AuthorityLimit(models.Model):
     def __str__(self) -> str:
         return f"{self.role}: {self.get_action_display()}"
 
+    def as_rule(self) -> rules.Limit:
+        """This limit as the pure ``rules.Limit`` the authority rules decide with (reads the
+        role: select it with the limit)."""
+        return rules.Limit(
+            role=self.role.code,
+            role_label=self.role.get_code_display(),
+            rank=self.role.rank,
+            action=self.action,
+            allowed=self.allowed,
+            percent_of_value=self.percent_of_value,
+            max_amount=self.max_amount,
+            currency=self.currency,
+        )
+
     @property
     def description(self) -> str:
         """E.g. "up to 10% of the item's value, at most $25.00", as /me/ and approvals say."""
-        from .rules import describe_limit
-        from .selectors import as_rule
-
-        return describe_limit(as_rule(self))
+        return rules.describe_limit(self.as_rule())
 
     @property
     def described(self) -> str:

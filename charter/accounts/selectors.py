@@ -10,19 +10,6 @@ from . import rules
 from .models import ApprovalRequest, ApprovalStatus, AuthorityLimit, Role, Team, User
 
 
-def as_rule(limit: AuthorityLimit) -> rules.Limit:
-    return rules.Limit(
-        role=limit.role.code,
-        role_label=limit.role.get_code_display(),
-        rank=limit.role.rank,
-        action=limit.action,
-        allowed=limit.allowed,
-        percent_of_value=limit.percent_of_value,
-        max_amount=limit.max_amount,
-        currency=limit.currency,
-    )
-
-
 def limits_for_user(user: User, *, action: str | None = None) -> list[rules.Limit]:
     """The limits of every role the user holds (one query). Inactive users hold none."""
     if not user.is_active:
@@ -30,14 +17,14 @@ def limits_for_user(user: User, *, action: str | None = None) -> list[rules.Limi
     limits = AuthorityLimit.objects.filter(role__group__user=user).select_related("role")
     if action:
         limits = limits.filter(action=action)
-    return [as_rule(limit) for limit in limits]
+    return [limit.as_rule() for limit in limits]
 
 
 def all_limits(*, action: str | None = None) -> list[rules.Limit]:
     limits = AuthorityLimit.objects.select_related("role")
     if action:
         limits = limits.filter(action=action)
-    return [as_rule(limit) for limit in limits]
+    return [limit.as_rule() for limit in limits]
 
 
 def approver_limits(*, action: str) -> list[rules.Limit]:
@@ -47,7 +34,7 @@ def approver_limits(*, action: str) -> list[rules.Limit]:
         role__group__permissions__codename="decide_approvalrequest",
         role__group__permissions__content_type__app_label="accounts",
     ).select_related("role")
-    return [as_rule(limit) for limit in limits]
+    return [limit.as_rule() for limit in limits]
 
 
 def authority_check(

@@ -265,9 +265,7 @@ def approval_request_create(
     if subject is not None:
         approval.subject = subject
     approval.save()
-    from .tasks import notify_approvers
-
-    enqueue_on_commit(notify_approvers, approval.pk)
+    enqueue_on_commit("charter.accounts.tasks.notify_approvers", approval.pk)
     return approval
 
 
@@ -339,9 +337,7 @@ def approval_request_decide(
     approval.decision_note = note.strip()
     approval.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     transaction.on_commit(lambda: approval_decided.send(sender=ApprovalRequest, approval=approval))
-    from .tasks import notify_requester
-
-    enqueue_on_commit(notify_requester, approval.pk)
+    enqueue_on_commit("charter.accounts.tasks.notify_requester", approval.pk)
     return approval
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .demo import seed_charter, seed_policy
+from .demo_seeding import seed_charter, seed_policy
 from .models import PromiseEvent
 
 VISION = "Every customer and community we serve is better off for banking with us."

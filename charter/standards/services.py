@@ -14,7 +14,6 @@ from charter.core.errors import Conflict, DomainError
 from charter.core.guards import require
 from charter.core.tasks import enqueue_on_commit
 
-from . import tasks
 from .models import (
     DEADLINE_UNITS,
     Acknowledgement,
@@ -233,7 +232,7 @@ def charter_version_approve(*, actor, version: CharterVersion) -> CharterVersion
     version.approved_at = now
     version.approved_by = actor
     version.save(update_fields=["status", "approved_at", "approved_by"])
-    enqueue_on_commit(tasks.notify_new_version, "charter", version.pk)
+    enqueue_on_commit("charter.standards.tasks.notify_new_version", "charter", version.pk)
     return version
 
 
@@ -340,7 +339,7 @@ def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
     version.approved_at = timezone.now()
     version.approved_by = actor
     version.save(update_fields=["status", "approved_at", "approved_by"])
-    enqueue_on_commit(tasks.notify_new_version, "policy", version.pk)
+    enqueue_on_commit("charter.standards.tasks.notify_new_version", "policy", version.pk)
     return version
 
 
