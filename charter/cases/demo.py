@@ -2,9 +2,9 @@
 year of calls and complaints that matches the seeds' monthly call volumes and staffing.
 
 - **Yore Mine Co.** The buyer rang Mary yesterday (the last business day): 1,000 x 7 mm
-  widgets ordered last Friday, promised within three business days, still not here; a few
-  weeks ago 6 mm arrived instead of
-  7 mm; their production manager may miss a major order; they will take legal action if the
+  widgets ordered for delivery last Friday (``charter.core.demo_dates``), promised within
+  three business days, still not here; a few weeks ago 6 mm arrived instead of 7 mm; their
+  production manager may miss a major order; they will take legal action if the
   widgets do not arrive today, and may buy from China. The complaint is opened through
   ``services.case_open``, so the procedure routes it: a threat of legal action, a threat to
   leave and a significant customer make it critical and complex, the customer service manager
