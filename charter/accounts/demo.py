@@ -4,6 +4,9 @@ Innovative Widgets' staff come from the seed's call data: supervisor John; offic
 (left in October), Jonas, and Taya and Mary (both new in October); plus the other roles of the
 design. The bank demo keeps the same usernames and roles (so the README's logins work in both),
 with the bank's own job titles, addresses and teams.
+
+When Taya and Mary started, when Nitin left and when John is on leave move with the day the demo
+is loaded: ``charter.core.demo_dates`` (``STORY`` below marks the dates it gives).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+
+from charter.core import demo_dates
 
 from . import services
 from .models import AuthorityAction as A
@@ -28,6 +33,10 @@ TEAMS = [
     ("Returns and warranty", "After-sales service", "Processes claims, returns and warranty."),
     ("Marketing", None, "Customer research, surveys and feedback summaries."),
 ]
+
+# A date the story gives (``demo_dates``): Taya's and Mary's first day, Nitin's last. John's
+# annual leave is there too (``StoryDates.leave``); no leave record holds it yet.
+STORY = "story"
 
 # username, first, last, role, team, job title, started, left
 STAFF = [
@@ -59,7 +68,7 @@ STAFF = [
         "Customer service",
         "Customer service officer",
         date(2022, 2, 7),
-        date(2026, 10, 31),
+        STORY,
     ),
     (
         "jonas",
@@ -78,7 +87,7 @@ STAFF = [
         RoleCode.CUSTOMER_SERVICE_OFFICER,
         "Customer service",
         "Customer service officer",
-        date(2026, 10, 5),
+        STORY,
         None,
     ),
     (
@@ -88,7 +97,7 @@ STAFF = [
         RoleCode.CUSTOMER_SERVICE_OFFICER,
         "Customer service",
         "Customer service officer",
-        date(2026, 10, 12),
+        STORY,
         None,
     ),
     (
@@ -251,7 +260,10 @@ def seed(ctx) -> None:
         teams[name] = services.team_ensure(name=name, parent=teams.get(parent), purpose=purpose)
 
     new_logins = []
+    story = demo_dates.current()
     for username, first, last, role, team, title, started, left in STAFF:
+        started = story.started[username] if started == STORY else started
+        left = story.left[username] if left == STORY else left
         user = User.objects.filter(username=username).first()
         if user is None:
             password = _password_for(ctx)

@@ -2,20 +2,25 @@
 year of calls and complaints that matches the seeds' monthly call volumes and staffing.
 
 - **Yore Mine Co.** The buyer rang Mary yesterday (the last business day): 1,000 x 7 mm
-  widgets ordered last Friday, promised within three business days, still not here; a few
-  weeks ago 6 mm arrived instead of
-  7 mm; their production manager may miss a major order; they will take legal action if the
+  widgets ordered for delivery last Friday (``charter.core.demo_dates``), promised within
+  three business days, still not here; a few weeks ago 6 mm arrived instead of 7 mm; their
+  production manager may miss a major order; they will take legal action if the
   widgets do not arrive today, and may buy from China. The complaint is opened through
   ``services.case_open``, so the procedure routes it: a threat of legal action, a threat to
   leave and a significant customer make it critical and complex, the customer service manager
   (Grace) owns it and the account manager (Alex) is told. Both orders are linked.
-- **A year of contacts.** The seeds' calls per month (1,200 in January to 1,560 in November),
-  answered by the officers on duty that month: John is on annual leave in October and
-  November, Nitin left at the end of October, Taya and Mary started in October. About 4% of
-  calls are complaints, fewer are compliments and suggestions; their categories and outcomes
-  follow the seeds (late and wrong deliveries, product faults, and, since October, customers
-  kept on hold or spoken to rudely). History is written in bulk (it is the past: closed cases
-  with their outcome); the current month's complaints stay open in the queue.
+- **A year of contacts.** The seeds' calls per month (1,200 in January to 1,560 in November;
+  December's is our estimate), answered by the officers on duty that day: John is on annual
+  leave in October and November, Nitin left at the end of October, Taya and Mary started in
+  October. About 4% of calls are complaints, fewer are compliments and suggestions; their
+  categories and outcomes follow the seeds (late and wrong deliveries, product faults, and,
+  since October, customers kept on hold or spoken to rudely). Those about an officer name
+  them (directed at a colleague, and who): four in five name Mary once she has started, as
+  the seeds' manager observed. History is written in bulk (it is the past: closed
+  cases with their outcome); the last days' complaints stay open in the queue.
+
+Which October, and which year of history, follow from the day the demo is loaded
+(``charter.core.demo_dates``).
 
 Running it twice changes nothing: the Yore Mine complaint is found by its subject, the history
 by its marker contact. The bank's demo has no contact history yet.
@@ -23,12 +28,14 @@ by its marker contact. The bank's demo has no contact history yet.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from charter.accounts.models import User
+from charter.core import demo_dates
 from charter.core.selectors import business_calendar
 from charter.customers.models import Customer
 from charter.orders.models import Order
@@ -43,6 +50,14 @@ HISTORY_MARKER = "Demo history: calls of the year"
 
 # The seeds' Appendix 2: calls per month, January to November (December not yet known).
 CALLS_PER_MONTH = [1200, 1150, 1320, 1300, 1260, 1320, 1380, 1350, 1400, 1480, 1560]
+# December is not in the seeds ("it is currently December"): our estimate, a quieter month.
+DECEMBER_CALLS = 1300
+
+
+def calls_in(month: int) -> int:
+    """Calls in a whole month of the year of history (1 = January)."""
+    return CALLS_PER_MONTH[month - 1] if month <= 11 else DECEMBER_CALLS
+
 
 CATEGORIES = [
     ("late-delivery", "Late delivery", "An order arrived after its promise, or not at all."),
@@ -55,7 +70,8 @@ CATEGORIES = [
 ]
 
 # (category, directed at, outcome) for the year's complaints, with weights; the last two
-# weigh in only from October, when Mary's and the rushed team's calls drew complaints.
+# weigh in only from October, when Mary's and the rushed team's calls drew complaints, and
+# name the officer concerned (``ABOUT_MARY``: four in five name Mary once she has started).
 COMPLAINT_KINDS = [
     ("late-delivery", "distributor", "Apologised; expedited by courier", 30),
     ("wrong-delivery", "distributor", "Replaced at our cost", 14),
@@ -68,6 +84,7 @@ RECENT_KINDS = [
     ("kept-waiting", "colleague", "Apologised; call handling reviewed", 20),
 ]
 OFFICERS = ["mia", "nitin", "jonas", "taya", "mary"]
+ABOUT_MARY = (True, True, True, True, False)  # in turn, once she has started
 
 
 def seed(ctx) -> None:
@@ -173,10 +190,7 @@ def _yore_mine(ctx) -> bool:
     if yore is None or mary is None or Case.objects.filter(subject=YORE_SUBJECT).exists():
         return False
     calendar = business_calendar()
-    today = timezone.localtime(timezone.now(), calendar.zone).date()
-    yesterday = today - timedelta(days=1)  # the seeds' "yesterday": the last business day
-    while not calendar.is_business_day(yesterday):
-        yesterday -= timedelta(days=1)
+    yesterday = demo_dates.current().complaint_day(calendar)  # the last business day
     opened = datetime.combine(yesterday, time(10, 40), tzinfo=calendar.zone)
     orders = list(
         Order.objects.filter(
@@ -239,6 +253,7 @@ def _history() -> tuple[int, int]:
     calendar = business_calendar()
     now = timezone.now()
     today = timezone.localtime(now, calendar.zone).date()
+    story = demo_dates.story_dates(today)
     categories = {c.slug: c for c in Category.objects.all()}
     # The charter's complaint promises and the customers' segments, read once for the year.
     book = PromiseBook(["complaint_acknowledge", "complaint_resolve"], customers)
@@ -246,23 +261,24 @@ def _history() -> tuple[int, int]:
         Contact(
             summary=HISTORY_MARKER,
             channel="telephone",
-            at=datetime(today.year, 1, 1, 9, tzinfo=calendar.zone),
+            at=datetime.combine(story.history_start, time(9), tzinfo=calendar.zone),
         )
     ]
     cases: list[Case] = []
-    for month, calls in enumerate(CALLS_PER_MONTH, start=1):
-        first = date(today.year, month, 1)
-        if first > today:
-            break
+    about_mary = itertools.cycle(ABOUT_MARY)
+    first = story.history_start
+    while first <= today:
+        calls = calls_in(first.month)
         days = _business_days(calendar, first, today)
-        on_duty = _on_duty(staff, first)
-        for _ in range(calls if first.month != today.month else calls * len(days) // 21):
+        this_month = (first.year, first.month) == (today.year, today.month)
+        for _ in range(calls if not this_month else calls * len(days) // 21):
             day = random.choice(days)
             at = datetime.combine(day, time(9, 0), tzinfo=calendar.zone) + timedelta(
                 minutes=random.randrange(0, 8 * 60)
             )
             if at >= now:
                 continue
+            on_duty = _on_duty(staff, story, day)
             officer = random.choice(on_duty)
             customer = random.choice(customers)
             roll = random.random()
@@ -278,7 +294,11 @@ def _history() -> tuple[int, int]:
                 )
             )
             if roll < 0.04:
-                cases.append(_complaint(book, customer, officer, at, month, categories, today, now))
+                cases.append(
+                    _complaint(
+                        book, customer, officer, at, categories, story, on_duty, now, about_mary
+                    )
+                )
             elif roll < 0.05:
                 cases.append(
                     _kind_case(
@@ -301,6 +321,7 @@ def _history() -> tuple[int, int]:
                         "Asked for order tracking by text message",
                     )
                 )
+        first = (first + timedelta(days=31)).replace(day=1)
     Contact.objects.bulk_create(contacts, batch_size=2000)
     for case in cases:
         case.reference = f"new-{random.getrandbits(60):x}"
@@ -324,16 +345,11 @@ def _business_days(calendar, first: date, today: date) -> list[date]:
     return days or [first]
 
 
-def _on_duty(staff: dict, first: date) -> list:
-    """The officers who took calls that month (the seeds' staffing table)."""
-    names = ["mia", "jonas"]
-    if first.month <= 10:
-        names.append("nitin")  # quit at the end of October
-    if first.month >= 10:
-        names += ["taya", "mary"]  # both new in October
-    if first.month < 10:
-        names.append("john")  # on annual leave in October and November
-    return [staff[n] for n in names if n in staff]
+def _on_duty(staff: dict, story, day: date) -> list:
+    """The officers who took calls that day (the seeds' staffing table, dated by the story):
+    Nitin until the end of October, Taya and Mary from their first days in October, John
+    except on his leave in October and November."""
+    return [staff[n] for n in [*OFFICERS, "john"] if n in staff and story.on_duty(n, day)]
 
 
 def _due(book, customer, event: str, at: datetime):
@@ -341,11 +357,32 @@ def _due(book, customer, event: str, at: datetime):
     return None if isinstance(found, NoPromise) else found.due
 
 
-def _complaint(book, customer, officer, at, month, categories, today, now) -> Case:
-    kinds = COMPLAINT_KINDS + (RECENT_KINDS if month >= 10 else [])
-    slug, directed_at, outcome, _ = random.choices(kinds, weights=[k[3] for k in kinds])[0]
+def _concerned(officer, on_duty: list, about_mary):
+    """The officer a complaint about manner or waiting names, and who logs it: Mary, four
+    times in five once she has started (``about_mary`` says in turn); otherwise another
+    officer on duty. Someone else logs a complaint about an officer."""
+    mary = next((u for u in on_duty if u.username == demo_dates.MARY), None)
+    others = [u for u in on_duty if u.username != "john"]
+    if mary is not None and next(about_mary):
+        concerned = mary
+    else:
+        concerned = random.choice([u for u in others if u != mary] or others)
+    if officer == concerned:
+        officer = random.choice([u for u in on_duty if u != concerned] or on_duty)
+    return concerned, officer
+
+
+def _complaint(book, customer, officer, at, categories, story, on_duty, now, about_mary) -> Case:
+    recent = at.date() >= story.october
+    kinds = COMPLAINT_KINDS + (RECENT_KINDS if recent else [])
+    kind = random.choices(kinds, weights=[k[3] for k in kinds])[0]
+    slug, directed_at, outcome, _ = kind
     category = categories[slug]
-    open_now = at.date() >= today - timedelta(days=10)
+    detail = ""
+    if kind in RECENT_KINDS:  # about an officer: who
+        concerned, officer = _concerned(officer, on_duty, about_mary)
+        detail = f"{concerned.get_full_name()}, {concerned.job_title.lower()}"
+    open_now = at.date() >= story.today - timedelta(days=10)
     resolve_due = _due(book, customer, "complaint_resolve", at)
     answered = at + timedelta(days=random.randint(1, 9))
     case = Case(
@@ -354,6 +391,7 @@ def _complaint(book, customer, officer, at, month, categories, today, now) -> Ca
         customer=customer,
         complainant_type="colleague" if customer.customer_type.internal else "customer",
         directed_at=directed_at,
+        directed_at_detail=detail,
         category=category,
         channel="telephone",
         opened_by=officer,

@@ -128,7 +128,7 @@ def _customers(today: date) -> list[dict]:
             "email": "margaret.chen@example.net",
             "phone": "0431 555 505",
             "preferred_channel": "telephone",
-            "customer_since": date(2025, 11, 2),
+            "customer_since": today - timedelta(days=400),  # before her warranty's kit
             "annual_value": D("180"),
             "last_activity_on": today - timedelta(days=60),
             "surveys": True,
@@ -144,7 +144,7 @@ def _customers(today: date) -> list[dict]:
             "email": "tom.walsh@example.net",
             "phone": "",
             "preferred_channel": "letter",
-            "customer_since": date(2026, 9, 20),
+            "customer_since": today - timedelta(days=78),  # a new customer
             "annual_value": D("45"),
             "last_activity_on": today - timedelta(days=35),
             "address": ("PO Box 88", "Ballarat", "VIC", "3353"),

@@ -6,21 +6,26 @@ RATER / SERVQUAL survey runs, CSAT after closed cases, and an NPS survey open no
   Sofia, the analyst who prepares the monthly summary.
 - **A year of comments** from the feedback form and from officers, about 35 a month, echoing
   the seeds: late deliveries and the wrong widget size all year; from October, when two new
-  officers started and John went on leave, customers left on hold and spoken to curtly.
+  officers started and John went on leave, customers left on hold and spoken to curtly: once
+  Mary has started, four in five of those name her, as the seeds' manager observed.
 - **Two RATER runs** (March and September), about 300 invited for 100 answers each. Customers
   expect a great deal everywhere and weight reliability most; perceptions of reliability and
   responsiveness fall between the two runs, so their gaps widen.
 - **CSAT after closed cases**: about a third of customers answer; satisfaction drops from
-  October.
-- **An NPS survey open now**, whose first invitation's link the demo writes beside the logins
-  (``var/demo-survey-link.txt``) so that anyone can answer it as a customer would.
+  October, most for Mary's cases, whose unhappy customers say why (the comment keeps the
+  response, and so the officer, it came with).
+- **An NPS survey open** for the last ten days, with its first answers, whose first
+  invitation's link the demo writes beside the logins (``var/demo-survey-link.txt``) so that
+  anyone can answer it as a customer would.
 
-Comments are sorted by the categoriser as they would be live. Running it twice changes
-nothing: each part is found by its marker.
+Which October, which year and which March and September follow from the day the demo is loaded
+(``charter.core.demo_dates``). Comments are sorted by the categoriser as they would be live.
+Running it twice changes nothing: each part is found by its marker.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -28,6 +33,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from charter.accounts.models import User
+from charter.core import demo_dates
 from charter.customers.models import Customer
 
 from . import services
@@ -59,13 +65,38 @@ ROUTES = {
     "website_systems": "sofia",
     "other": "sofia",
 }
-RUNS = (
-    ("RATER survey, March 2026", date(2026, 3, 2)),
-    ("RATER survey, September 2026", date(2026, 9, 1)),
-)
-NPS_NAME = "Would you recommend us? December 2026"
+RATER_MARKER = "RATER survey"
+NPS_MARKER = "Would you recommend us?"
 CSAT_MARKER = "After closed cases"
 SEED = 2026
+NPS_DAYS_OPEN = 10  # the NPS survey opened this many days before the demo's day
+# Of the comments on manner and waiting once she has started, those that name Mary, in turn.
+ABOUT_MARY = (True, True, True, True, False)
+
+# What customers said about Mary, in our own words (the seeds' manager saw her rude to
+# customers, and letting the phone ring and then putting them on hold), by topic.
+ABOUT_MARY_SAID = {
+    "staff_manner": [
+        "Mary was rude to me on the phone and argued instead of checking my order.",
+        "The officer I spoke to, Mary, said I was being unreasonable. I only asked where my "
+        "order was.",
+        "Mary was short with me and cut me off before I had finished.",
+        "Rang about a wrong delivery and Mary was dismissive; she made me feel like a nuisance.",
+    ],
+    "waiting_time": [
+        "Mary let the phone ring out, then put me on hold for twenty minutes.",
+        "Every time I rang, Mary answered and put me straight on hold. Not good enough.",
+        "Left on hold by Mary for half an hour, then the call dropped.",
+        "Mary put me on hold and never came back to the line.",
+        "Waited on hold for 25 minutes after Mary picked up. Nobody came back.",
+    ],
+}
+
+
+def rater_runs(story) -> list[tuple[str, date]]:
+    """The two RATER runs of the story's year: (name, opening day)."""
+    return [(f"{RATER_MARKER}, {opened:%B %Y}", opened) for opened in story.rater_runs]
+
 
 # Mean perception per dimension in each run (expectations sit near 6.4 throughout).
 PERCEPTION = {
@@ -94,6 +125,7 @@ def seed(ctx) -> None:
     if _routes(staff):
         ctx.say("Named the manager responsible for each feedback topic.")
     rnd = random.Random(SEED)
+    story = demo_dates.current()
     history = (ctx.options or {}).get("history", True)
     # Enough customers for two surveys of 300 invitations, unless the caller asked for
     # synthetic customers of their own (benchmarks), which are then surveyed instead.
@@ -106,14 +138,14 @@ def seed(ctx) -> None:
     if not customers:
         return
     if history:
-        made = _comments(rnd, customers, staff)
+        made = _comments(rnd, customers, staff, story)
         if made:
             ctx.say(f"Received a year of {made:,} comments, sorted and routed.")
-        for index, (name, opened) in enumerate(RUNS):
-            answered = _servqual_run(rnd, index, name, opened, customers, staff)
-            if answered:
+        if not Survey.objects.filter(name__startswith=RATER_MARKER).exists():
+            for index, (name, opened) in enumerate(rater_runs(story)):
+                answered = _servqual_run(rnd, index, name, opened, customers, staff)
                 ctx.say(f"{name}: {answered} answers.")
-        answered = _csat(rnd)
+        answered = _csat(rnd, story)
         if answered:
             ctx.say(f"Customers answered {answered} satisfaction surveys after closed cases.")
     link = _nps_open(rnd, customers, staff)
@@ -149,21 +181,20 @@ def _moment(rnd, day: date) -> datetime:
     )
 
 
-def _comments(rnd, customers, staff) -> int:
+def _comments(rnd, customers, staff, story) -> int:
     if Comment.objects.filter(source__in=[CommentSource.FORM, CommentSource.STAFF]).exists():
         return 0
     starter = list(starter_comments())
     by_topic: dict[str, list] = {}
     for row in starter:
         by_topic.setdefault(row.topic, []).append(row)
-    today = timezone.localdate()
-    first = date(today.year - 1, today.month, 1) + timedelta(days=31)
-    first = first.replace(day=1)
+    today, now = story.today, timezone.now()
     officers = [staff[u] for u in ("mia", "jonas", "taya", "mary") if u in staff]
     comments = []
-    day = first
+    about_mary_turns = itertools.cycle(ABOUT_MARY)
+    day = story.history_start
     while day <= today:
-        recent = day.month in (10, 11, 12) and day.year == today.year
+        recent = day >= story.october
         weights = {
             "delivery": 9,
             "product_quality": 5,
@@ -178,29 +209,38 @@ def _comments(rnd, customers, staff) -> int:
             topic = rnd.choices(list(weights), list(weights.values()))[0]
             pool = by_topic.get(topic) or starter
             row = rnd.choice(pool)
+            text, sentiment = row.comment, row.sentiment
+            about_mary = (
+                topic in ABOUT_MARY_SAID
+                and story.on_duty(demo_dates.MARY, day)
+                and next(about_mary_turns)
+            )
+            if about_mary:
+                text, sentiment = rnd.choice(ABOUT_MARY_SAID[topic]), "negative"
             by_staff = rnd.random() < 0.3
             kind = (
                 CommentKind.COMPLIMENT
-                if row.sentiment == "positive"
+                if sentiment == "positive"
                 else CommentKind.SUGGESTION
-                if rnd.random() < 0.15
+                if rnd.random() < 0.15 and not about_mary
                 else CommentKind.COMMENT
             )
+            takers = [o for o in officers if not (about_mary and o.username == demo_dates.MARY)]
             at = _moment(rnd, day)
+            if at > now:
+                continue  # later today
             old = (today - day).days > 14
             comments.append(
                 Comment(
                     kind=kind,
                     source=CommentSource.STAFF if by_staff else CommentSource.FORM,
                     channel="telephone" if by_staff else "web_form",
-                    text=row.comment,
+                    text=text,
                     rating=None
                     if by_staff
-                    else {"positive": 5, "neutral": 3, "negative": rnd.choice((1, 2))}[
-                        row.sentiment
-                    ],
+                    else {"positive": 5, "neutral": 3, "negative": rnd.choice((1, 2))}[sentiment],
                     customer=rnd.choice(customers) if rnd.random() < 0.7 else None,
-                    entered_by=rnd.choice(officers) if by_staff and officers else None,
+                    entered_by=rnd.choice(takers) if by_staff and takers else None,
                     received_at=at,
                     status=CommentStatus.ACTIONED if old else CommentStatus.NEW,
                     acted_at=at + timedelta(days=3) if old else None,
@@ -326,13 +366,14 @@ def _servqual_run(rnd, index, name, opened, customers, staff) -> int:
     return len(answered)
 
 
-def _csat(rnd) -> int:
+def _csat(rnd, story) -> int:
     from charter.cases.models import Case
 
     if Survey.objects.filter(name__startswith=CSAT_MARKER).exists():
         return 0
     questionnaire = _questionnaire("case-csat")
     satisfaction = questionnaire.sections.first().questions.get(key="satisfaction")
+    about_mary = []  # what Mary's unhappy customers said, with their response
     closed = list(
         Case.objects.filter(status="closed", customer__isnull=False)
         .select_related("owner")
@@ -360,8 +401,10 @@ def _csat(rnd) -> int:
             )
         if rnd.random() > 0.34:
             continue
-        recent = month.month >= 10
-        score = rnd.choices((5, 4, 3, 2, 1), (3, 4, 2, 1, 1) if recent else (6, 4, 1, 0.5, 0.3))[0]
+        recent = month >= story.october
+        marys = recent and case.owner is not None and case.owner.username == demo_dates.MARY
+        weights = (1, 2, 2, 3, 3) if marys else (3, 4, 2, 1, 1) if recent else (6, 4, 1, 0.5, 0.3)
+        score = rnd.choices((5, 4, 3, 2, 1), weights)[0]
         response = Response.objects.create(
             questionnaire=questionnaire,
             survey=survey,
@@ -373,30 +416,90 @@ def _csat(rnd) -> int:
         )
         answers.append(Answer(response=response, question=satisfaction, role="csat", number=score))
         answered += 1
+        if marys and score <= 2 and rnd.random() < 0.6:
+            topic = rnd.choice(list(ABOUT_MARY_SAID))
+            about_mary.append((response, rnd.choice(ABOUT_MARY_SAID[topic])))
     Answer.objects.bulk_create(answers, batch_size=2000)
+    _said_about_mary(about_mary, story)
     return answered
 
 
+def _said_about_mary(said: list, story) -> None:
+    """The CSAT comments of Mary's unhappy customers: a survey comment keeps its response,
+    whose officer is Mary, and its case."""
+    now, comments = timezone.now(), []
+    for response, text in said:
+        at = response.submitted_at
+        if at > now:
+            continue
+        old = (story.today - timezone.localtime(at).date()).days > 14
+        comments.append(
+            Comment(
+                kind=CommentKind.COMMENT,
+                source=CommentSource.SURVEY,
+                channel="web_form",
+                text=text,
+                customer_id=response.customer_id,
+                response=response,
+                case=response.case,
+                received_at=at,
+                status=CommentStatus.ACTIONED if old else CommentStatus.NEW,
+                acted_at=at + timedelta(days=3) if old else None,
+                action_taken="Discussed with the officer." if old else "",
+            )
+        )
+    Comment.objects.bulk_create(comments, batch_size=500)
+    _sort_quietly(list(Comment.objects.filter(sorted_by="", source=CommentSource.SURVEY)))
+
+
 def _nps_open(rnd, customers, staff) -> str:
-    existing = Survey.objects.filter(name=NPS_NAME).first()
+    """The NPS survey opened ten days ago, with its first answers (a few a day; the scores page
+    shows them), and the link of an invitation not yet answered."""
+    existing = Survey.objects.filter(name__startswith=NPS_MARKER).order_by("pk").first()
     if existing is not None:
         invitation = existing.invitations.filter(responded_at__isnull=True).first()
         return services.invitation_link(invitation) if invitation else ""
-    today = timezone.localdate()
+    now = timezone.now()
+    opened = timezone.localdate() - timedelta(days=NPS_DAYS_OPEN)
+    opened_at = min(_moment(rnd, opened), now)
+    questionnaire = _questionnaire("nps")
     survey = Survey.objects.create(
-        name=NPS_NAME,
-        questionnaire=_questionnaire("nps"),
+        name=f"{NPS_MARKER} {opened:%B %Y}",
+        questionnaire=questionnaire,
         status=SurveyStatus.OPEN,
         population=Population.EVERYONE,
         responses_wanted=30,
         expected_response_rate=33.3,
         invitations_planned=90,
-        opens_on=today,
-        closes_on=today + timedelta(days=30),
+        opens_on=opened,
+        closes_on=opened + timedelta(days=30),
         created_by=staff.get("sofia"),
-        opened_at=timezone.now(),
+        opened_at=opened_at,
     )
     invited = [c for c in customers if c.email][:90]
     invitations = services.invitations_create(survey, [(c.pk, c.email, None) for c in invited])
-    Invitation.objects.filter(survey=survey).update(sent_at=timezone.now())
+    Invitation.objects.filter(survey=survey).update(sent_at=opened_at)
+    _nps_answers(rnd, questionnaire, survey, invitations[1:], opened_at, now)
     return services.invitation_link(invitations[0]) if invitations else ""
+
+
+def _nps_answers(rnd, questionnaire, survey, invitations, since, now) -> None:
+    """About 26 of the invited have answered so far: after October's and November's troubles,
+    about as many detractors as passives, and fewer promoters."""
+    recommend = Question.objects.get(section__questionnaire=questionnaire, role="nps")
+    answered = rnd.sample(invitations, min(len(invitations), 26))
+    answers = []
+    for invitation in answered:
+        at = since + (now - since) * rnd.random()
+        response = Response.objects.create(
+            questionnaire=questionnaire,
+            survey=survey,
+            invitation=invitation,
+            customer_id=invitation.customer_id,
+            submitted_at=at,
+        )
+        invitation.responded_at = at
+        score = rnd.choices(range(11), (2, 1, 2, 3, 3, 4, 6, 9, 10, 7, 5))[0]
+        answers.append(Answer(response=response, question=recommend, role="nps", number=score))
+    Answer.objects.bulk_create(answers)
+    Invitation.objects.bulk_update(answered, ["responded_at"])

@@ -190,7 +190,19 @@ def _label(group: str, value) -> str:
             return "—"
         local = timezone.localtime(value)
         return f"Q{(local.month - 1) // 3 + 1} {local.year}"
-    return str(value) if value not in (None, "") else ("Everyone" if group == "" else "None")
+    if value not in (None, ""):
+        return str(value)
+    return NO_GROUP.get(group, "Not known")
+
+
+# What a row of answers that belong to no group is called: a response with no officer (a
+# survey not about a case), an officer in no team, a customer in no segment.
+NO_GROUP = {
+    "": "Everyone",
+    "team": "No team",
+    "officer": "Not linked to an officer",
+    "segment": "In no segment",
+}
 
 
 def _officer_names(values) -> dict:
@@ -215,7 +227,7 @@ def _rows(group: str, results: dict) -> list[Row]:
     if group in ("month", "quarter"):
         rows.sort(key=lambda r: (r.key is None, r.key or datetime.min))
     else:
-        rows.sort(key=lambda r: r.label)
+        rows.sort(key=lambda r: (r.key in (None, ""), r.label))  # the ungrouped row last
     return rows
 
 

@@ -4,11 +4,12 @@ Every order is placed through ``services.order_place``, so its promised delivery
 charter's (3 business days on the organisation's calendar, Victoria's public holidays
 skipped), and moves on through the services that record each step:
 
-- Yore Mine Co. (IW-0001) ordered 1,000 x 7 mm widgets by telephone last Friday; the order was
-  confirmed and handed to an outsourced distribution company, and has not arrived: it is late.
-  "Last Friday" is the latest Friday before the demo's day whose 3 business days have run out,
-  so the order is late whatever day the demo is loaded (until Wednesday's closing time, or
-  later after a public holiday, that is the Friday before last).
+- Yore Mine Co. (IW-0001) ordered 1,000 x 7 mm widgets by telephone for delivery last Friday;
+  the order was confirmed and handed to an outsourced distribution company, and has not
+  arrived: it is late. "Last Friday" is the seeds' (``charter.core.demo_dates``: the Friday of
+  the week before the buyer's call yesterday); the order was placed on the business day whose
+  three business days of promise end on that Friday (the Tuesday before, unless a public
+  holiday moves it), so it is late whatever day the demo is loaded.
 - A few weeks before that, Yore Mine's order of 1,000 x 7 mm widgets arrived as 1,000 x 6 mm:
   a wrong delivery, with the difference recorded. Older orders of theirs arrived on time.
 - The other demo customers have delivered orders, one in transit, one confirmed and one just
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from charter.accounts.models import User
 from charter.catalog.models import Product
+from charter.core import demo_dates
 from charter.core.selectors import business_calendar
 from charter.customers.models import Customer
 from charter.standards.selectors import deadline_for
@@ -86,21 +88,13 @@ def _policy(ctx) -> None:
     ctx.say("Set the returns policy's figures.")
 
 
-def last_friday(today: date, due_passed) -> date:
-    """The latest Friday before ``today`` for which ``due_passed(friday)`` holds (its promised
-    delivery is over), going back a week at a time."""
-    day = today - timedelta(days=(today.weekday() - 4) % 7 or 7)
-    while not due_passed(day):
-        day -= timedelta(days=7)
-    return day
-
-
 class _Story:
     def __init__(self, ctx):
         self.ctx = ctx
         self.now = timezone.now()
         self.calendar = business_calendar()
         self.today = timezone.localtime(self.now, self.calendar.zone).date()
+        self.story = demo_dates.story_dates(self.today)
         references = [f"IW-000{number}" for number in range(1, 7)]
         self.customers = {c.reference: c for c in Customer.objects.filter(reference__in=references)}
         self.products = {p.sku: p for p in Product.objects.all()}
@@ -121,27 +115,42 @@ class _Story:
     def after(self, day: date, business_days: int) -> date:
         return self.calendar.business_days_after(day, business_days)
 
-    def late_friday(self) -> date:
+    def late_order_days(self) -> tuple[date, date]:
+        """Yore Mine's promised Friday (``demo_dates``) and the day the order was placed: the
+        latest business day before it whose delivery promise (the charter's, on its calendar)
+        ends on that Friday."""
         yore = self.customers[YORE_MINE]
-
-        def due_passed(friday: date) -> bool:
-            return deadline_for(yore, "delivery", self.at(friday, 10, 15)).due < self.now
-
-        return last_friday(self.today, due_passed)
+        friday = self.story.promised_friday(self.calendar)
+        day = friday
+        for _ in range(21):
+            day -= timedelta(days=1)
+            if not self.calendar.is_business_day(day):
+                continue
+            due = self.calendar.local(deadline_for(yore, "delivery", self.at(day, 10, 15)).due)
+            if due.date() == friday:
+                return friday, day
+            if due.date() < friday:
+                break  # a promise that falls on no Friday (changed charter): three days back
+        day = friday
+        for _ in range(3):
+            day -= timedelta(days=1)
+            while not self.calendar.is_business_day(day):
+                day -= timedelta(days=1)
+        return friday, day
 
     # --- Orders ---------------------------------------------------------------------------
     def orders(self) -> int:
         if len(self.customers) < 6 or not {"mw-6", "mw-7"} <= set(self.products):
             return 0  # the customers' or the catalogue's demo did not run
-        friday = self.late_friday()
+        friday, ordered = self.late_order_days()
         wrong_day = self.business_day((self.today - friday).days + 25)
         last_business_day = self.business_day(1)
         made = 0
-        for spec in self.order_specs(friday, wrong_day, last_business_day):
+        for spec in self.order_specs(ordered, wrong_day, last_business_day):
             made += self.place(**spec)
         return made
 
-    def order_specs(self, friday: date, wrong_day: date, recent: date) -> list[dict]:
+    def order_specs(self, ordered: date, wrong_day: date, recent: date) -> list[dict]:
         day = self.business_day
         # Delivered a year less 10 to 15 days ago: its 12-month warranty ends within 30 days.
         warranty_day = rules.add_months(self.today, -12) + timedelta(days=12)
@@ -159,7 +168,7 @@ class _Story:
                  placed=self.at(wrong_day, 10, 40), lines=[("mw-7", 1000)],
                  steps=[("dispatch", 1, OWN_FLEET), ("deliver", 2, [("mw-6", 1000)])]),
             dict(customer=YORE_MINE, po=LATE_ORDER_PO, by="jonas", channel="telephone",
-                 placed=self.at(friday, 10, 15), lines=[("mw-7", 1000)],
+                 placed=self.at(ordered, 10, 15), lines=[("mw-7", 1000)],
                  steps=[("dispatch", 0, DISTRIBUTOR)]),
             # Pilbara Drill Services: heavy-duty widgets (returned later), one in transit.
             dict(customer="IW-0002", po="PDS-7781", by="mia", channel="telephone",

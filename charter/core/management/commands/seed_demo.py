@@ -6,13 +6,22 @@ rely on a lower one's. Running it twice changes nothing.
 
 Charter serves one organisation per database: ``--organisation bank`` loads the second demo
 (a bank) and is meant for a database of its own (``make run ORG=bank``).
+
+The story is dated from the day it is loaded (``charter.core.demo_dates`` says how);
+``--today 2027-03-15`` (or ``2027-03-15T16:30``) loads it as if it were that day: the clock is
+set to that moment, in the organisation's zone, while it loads (10:00 when no time is given),
+so that every date the services stamp agrees with the story. Tests use it to load the demo on
+several days.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.core.management.base import CommandError
@@ -64,6 +73,13 @@ class Command(AuditedCommand):
             help="Leave out the year of calls and complaints (quicker; for tests of other things).",
         )
         parser.add_argument(
+            "--today",
+            metavar="DATE",
+            help="Load the demo as if it were this day (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in the "
+            "organisation's time zone): its story is dated from it. For tests and for trying "
+            "the story on another day; the site itself then runs on the real clock.",
+        )
+        parser.add_argument(
             "--customers",
             type=int,
             default=0,
@@ -94,6 +110,7 @@ class Command(AuditedCommand):
                 f"organisation per database. Load {wanted} into a database of its own: set "
                 "DATABASE_URL (`make run ORG=bank` keeps the bank in var/bank.sqlite3)."
             )
+        moment = _load_moment(options.get("today"), ORGANISATIONS[key]["time_zone"])
         ctx = DemoContext(
             stdout=self.stdout,
             style=self.style,
@@ -101,15 +118,50 @@ class Command(AuditedCommand):
             options=options,
             organisation=key,
         )
-        for config in apps.get_app_configs():
-            if not config.name.startswith("charter."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.demo":
-                    raise
-                continue
-            with transaction.atomic():
-                module.seed(ctx)
+        with _clock_at(moment):
+            for module in _demo_modules():
+                with transaction.atomic():
+                    module.seed(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo organisation {wanted} ready."))
+
+
+def _demo_modules():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("charter."):
+            continue
+        try:
+            yield importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+
+
+def _load_moment(value: str | None, zone: str) -> datetime | None:
+    """``--today``'s moment, aware in the organisation's zone; None for the real clock."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if len(text) <= 10:
+            moment = datetime.combine(date.fromisoformat(text), time(10, 0))
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(
+            f"--today {value!r} is not a date: write it as YYYY-MM-DD (e.g. 2027-03-15), or "
+            "YYYY-MM-DDTHH:MM for a time of day."
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment
+
+
+def _clock_at(moment: datetime | None):
+    """The clock set to ``moment`` and ticking on from it, while the demo loads."""
+    if moment is None:
+        return nullcontext()
+    # freezegun comes with the task queue's scheduler (rq-scheduler) and is listed in our own
+    # dependencies; only --today needs it.
+    from freezegun import freeze_time
+
+    return freeze_time(moment, tick=True)
