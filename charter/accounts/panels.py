@@ -1,5 +1,6 @@
 """Home-page panels of this app; each builds its context with selectors, in fixed queries."""
 
+from charter.core.audit_display import describe_entries
 from charter.core.selectors import audit_entries
 
 from . import rules, selectors
@@ -28,4 +29,4 @@ def my_requests(user) -> dict:
 
 
 def recent_audit(user) -> dict:
-    return {"items": list(audit_entries()[:5])}
+    return {"items": describe_entries(audit_entries()[:5], changes=False)}
