@@ -46,8 +46,11 @@ ACTION_WORDS = {
 }
 INTERFACE_WORDS = dict(Interface.choices)
 
-# Words for values only their own app can read (a segment's rule list), by ("app.model", field).
+# Words for values only their own app can read (a segment's rule list), and names for fields
+# whose own name is not the one people use (a user's "groups" are their roles); by
+# ("app.model", field).
 _VALUE_WORDS: dict[tuple[str, str], Callable[[object], str | None]] = {}
+_FIELD_LABELS: dict[tuple[str, str], str] = {}
 
 # A decimal field is an amount of money when its name says so; proportions and scores
 # (percent_of_value, expected_response_rate, target) are shown as numbers.
@@ -131,9 +134,17 @@ def register_value_words(model: str, field: str, words: Callable[[object], str |
     _VALUE_WORDS[(model.lower(), field)] = words
 
 
+def register_field_label(model: str, field: str, label: str) -> None:
+    """Name a field as people know it in the trail: ``register_field_label("accounts.user",
+    "groups", "Roles")``. Called from the app's ``ready``."""
+    _FIELD_LABELS[(model.lower(), field)] = label
+
+
 def field_label(model, name: str) -> str:
     """A field's name as people read it: its verbose name ("Decided by"), or the stored name
     in words when the field is gone from the model."""
+    if model is not None and (model._meta.label_lower, name) in _FIELD_LABELS:
+        return _FIELD_LABELS[(model._meta.label_lower, name)]
     field = _field(model, name)
     if field is not None and getattr(field, "verbose_name", None):
         return capfirst(str(field.verbose_name))
@@ -271,7 +282,7 @@ class _Lookups:
             field = _field(model, name)
             if not _shown(field):
                 continue
-            label = labels.get(name) or field_label(model, name)
+            label = capfirst(labels[name]) if labels.get(name) else field_label(model, name)
             if _is_m2m(values):
                 verb = "added" if values.get("operation") == "add" else "removed"
                 names = [str(v) for v in values.get("objects") or []]
@@ -289,11 +300,9 @@ class _Lookups:
                 self._currency(entry, model, changes, old=True),
                 self._currency(entry, model, changes, old=False),
             )
-            yield Change(
-                label,
-                self._word(field, old, currencies[0]),
-                self._word(field, new, currencies[1]),
-            )
+            was, now = self._word(field, old, currencies[0]), self._word(field, new, currencies[1])
+            if was != EMPTY or now != EMPTY:  # a created record's blank field changed nothing
+                yield Change(label, was, now)
 
     def _currency(self, entry, model, changes, *, old: bool) -> str:
         if "currency" in changes:

@@ -162,10 +162,11 @@ def test_a_team_lead_and_roles_read_as_people_and_role_names(client, make_user, 
     rows = _trail(client, actor="system")
 
     assert "Lead: — → Taya Lee" in rows
-    assert "Groups: added Customer service manager" in rows
-    assert "Groups: removed Supervisor" in rows
+    assert "Roles: added Customer service manager" in rows
+    assert "Roles: removed Supervisor" in rows
     # A created record lists its fields, never its reverse relations ("accounts.User.None").
     assert "Slug: — → returns-desk" in rows
+    assert "Purpose" not in rows  # blank when created: nothing to say
     assert not REPRS.search(rows), rows
 
 
@@ -354,3 +355,17 @@ def test_the_filters_take_a_person_by_name_and_a_record_by_its_name(client, deci
     assert f"Approval #{decided.pk}: Refund" in by_record and "Authority limit" not in by_record
     kinds = client.get("/audit/").content.decode()
     assert ">Approval request<" in kinds and "accounts: approval request" not in kinds
+
+
+def test_the_home_panel_lists_changes_in_words_not_views(client, decided, john, auditor):
+    AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Team),
+        object_pk="1",
+        object_repr="Quality desk",
+        action=AuditEntry.Action.ACCESS,
+        actor=john,
+    )
+    client.force_login(auditor)
+    home = _text(client.get("/").content.decode())
+    assert f"Changed approval request Approval #{decided.pk}: Refund by John Smith via Web" in home
+    assert "Quality desk" not in home
