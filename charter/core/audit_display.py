@@ -104,8 +104,9 @@ class EntryView:
 
 def describe_entries(entries: Iterable[AuditEntry], *, changes: bool = True) -> list[EntryView]:
     """The entries in words (``actor`` and ``content_type`` should be joined, as the selectors
-    do). Costs one query per kind of related record named in the changes, plus one for the
-    currency of money on records that have one; none with ``changes=False``."""
+    do). Costs, whatever the number of entries: one query per kind of related record named in
+    the changes (and one more for those since removed), one per kind of record whose money
+    has its own currency, one for the organisation's currency; none with ``changes=False``."""
     entries = list(entries)
     parsed = [(entry, _changes_of(entry) if changes else {}) for entry in entries]
     context = _Lookups.collect(parsed)
@@ -253,7 +254,7 @@ class _Lookups:
                     priced[model].add(entry.object_pk)
         for model, pks in wanted.items():
             records = model._base_manager.filter(pk__in=pks).select_related(*_joins(model))
-            lookups.names[model] = {record.pk: str(record) for record in records}
+            lookups.names[model] = {record.pk: _name(record) for record in records}
             gone = pks - lookups.names[model].keys()
             if gone:
                 lookups.names[model].update(_removed_names(model, gone))
@@ -289,18 +290,16 @@ class _Lookups:
                 yield Change(label, "", ", ".join(names) or EMPTY, verb=verb)
                 continue
             old, new = _pair(values)
-            if name in masked:
-                yield Change(label, _masked(old), _masked(new))
-                continue
             words = _VALUE_WORDS.get((model._meta.label_lower, name)) if model else None
-            if words is not None:
-                yield Change(label, _own_words(words, old), _own_words(words, new))
-                continue
-            currencies = (
-                self._currency(entry, model, changes, old=True),
-                self._currency(entry, model, changes, old=False),
-            )
-            was, now = self._word(field, old, currencies[0]), self._word(field, new, currencies[1])
+            if name in masked:
+                was, now = _masked(old), _masked(new)
+            elif words is not None:
+                was, now = _own_words(words, old), _own_words(words, new)
+            elif _is_money(field):
+                was = self._word(field, old, self._currency(entry, model, changes, old=True))
+                now = self._word(field, new, self._currency(entry, model, changes, old=False))
+            else:
+                was, now = self._word(field, old, ""), self._word(field, new, "")
             if was != EMPTY or now != EMPTY:  # a created record's blank field changed nothing
                 yield Change(label, was, now)
 
@@ -360,6 +359,12 @@ def _own_words(words, value) -> str:
     except Exception:  # an unreadable old value is shown as stored, never a 500
         text = None
     return text if text else _plain(value)
+
+
+def _name(record) -> str:
+    if isinstance(record, ContentType):  # a kind of record, not "app | model"
+        return capfirst(record.name)
+    return str(record)
 
 
 def _removed_names(model, pks) -> dict:

@@ -4,7 +4,12 @@ its currency, dates as the site writes them; personal values stay masked."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+
+from charter.accounts.models import RoleCode
+from charter.customers import services
+from charter.customers.models import Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +59,17 @@ def test_a_customers_history_reads_as_words_and_keeps_personal_values_masked(
     assert "Name (personal data) (personal data)" in history
     assert "Pilbara" not in history
     assert "customer_type" not in history and "face_to_face" not in history
+
+
+def test_a_segments_rules_read_as_the_segment_page_writes_them(client, manager, make_user):
+    def rule(value):
+        return [{"attribute": "balance", "operator": "gte", "value": value}]
+
+    segment = services.segment_save(actor=manager, name="Premier", conditions=rule("250000"))
+    services.segment_save(actor=manager, name="Premier", conditions=rule("300000"), segment=segment)
+    client.force_login(make_user(RoleCode.AUDITOR, username="priya"))
+    kind = ContentType.objects.get_for_model(Segment).pk
+    page = client.get(reverse("core:audit-trail"), {"record_type": kind, "action": 1})
+    rows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "Conditions : Balance at least $250,000.00 → Balance at least $300,000.00" in rows
+    assert "gte" not in rows and "attribute" not in rows.lower()
