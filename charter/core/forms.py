@@ -36,6 +36,7 @@ class AuditFilterForm(forms.Form):
         label="Who",
         max_length=150,
         help_text='A username or a name; "system" for changes no one made by hand.',
+        widget=forms.TextInput(attrs={"placeholder": "A name, a username or “system”"}),
     )
     record_type = forms.TypedChoiceField(
         choices=(), coerce=int, empty_value=None, required=False, label="Kind of record"
@@ -45,6 +46,7 @@ class AuditFilterForm(forms.Form):
         label="Record or page",
         max_length=100,
         help_text="Part of the record's name (CASE-12, IW-0002) or of the page or command.",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. CASE-12, IW-0002"}),
     )
     object_pk = forms.CharField(required=False, label="Record id", max_length=64)
     action = forms.TypedChoiceField(
