@@ -21,10 +21,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from charter.core import home, navigation
+        from charter.core.audit_display import register_field_label
 
         from . import backends, panels
 
         backends.connect()
+        # A member of staff's roles are Django groups underneath.
+        register_field_label("accounts.user", "groups", "Roles")
         post_migrate.connect(_sync_roles, dispatch_uid="charter.accounts.roles")
         navigation.register(
             label="Approvals",

@@ -1,5 +1,7 @@
 """Home-page panels of this app; each builds its context with selectors, in fixed queries."""
 
+from charter.core.audit_display import describe_entries
+from charter.core.models import AuditEntry
 from charter.core.selectors import audit_entries
 
 from . import rules, selectors
@@ -28,4 +30,5 @@ def my_requests(user) -> dict:
 
 
 def recent_audit(user) -> dict:
-    return {"items": list(audit_entries()[:5])}
+    changes = audit_entries().exclude(action=AuditEntry.Action.ACCESS)  # views are not changes
+    return {"items": describe_entries(changes[:5], changes=False)}

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from charter.core.errors import DomainError
 from charter.core.forms import form_problems, int_or_none
-from charter.core.selectors import audit_history_for
 from charter.customers.selectors import customer_named, customer_search
 from charter.orders import selectors as orders_selectors
 
@@ -251,7 +250,6 @@ def _case_context(request, case) -> dict:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     context = _case_context(request, case)
-    context["history"] = audit_history_for(case)[:20]
     return render(request, "cases/detail.html", context)
 
 

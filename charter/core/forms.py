@@ -1,6 +1,10 @@
-from django import forms
+from collections import Counter
 
-from .models import AuditEntry, Interface
+from django import forms
+from django.utils.text import capfirst
+
+from .audit_display import ACTION_WORDS
+from .models import Interface
 from .selectors import audited_content_types
 
 
@@ -29,16 +33,24 @@ def form_problems(form) -> str:
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,
-        label="Who (username)",
+        label="Who",
         max_length=150,
-        help_text='Blank for anyone; "system" entries have no user.',
+        help_text='A username or a name; "system" for changes no one made by hand.',
+        widget=forms.TextInput(attrs={"placeholder": "A name, a username or “system”"}),
     )
-    record_type = forms.ModelChoiceField(
-        queryset=None, required=False, label="Kind of record", empty_label="All kinds"
+    record_type = forms.TypedChoiceField(
+        choices=(), coerce=int, empty_value=None, required=False, label="Kind of record"
+    )
+    text = forms.CharField(
+        required=False,
+        label="Record or page",
+        max_length=100,
+        help_text="Part of the record's name (CASE-12, IW-0002) or of the page or command.",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. CASE-12, IW-0002"}),
     )
     object_pk = forms.CharField(required=False, label="Record id", max_length=64)
     action = forms.TypedChoiceField(
-        choices=[("", "Any change"), *AuditEntry.Action.choices],
+        choices=[("", "Any change"), *((int(k), v) for k, v in ACTION_WORDS.items())],
         coerce=int,
         empty_value=None,
         required=False,
@@ -51,8 +63,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].queryset = audited_content_types()
-        self.fields["record_type"].label_from_instance = lambda ct: f"{ct.app_label}: {ct.name}"
+        self.fields["record_type"].choices = [("", "All kinds"), *_record_kinds()]
 
     def clean(self):
         data = super().clean()
@@ -63,14 +74,31 @@ class AuditFilterForm(forms.Form):
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "actor_username": data.get("actor") or None,
-            "content_type_id": data["record_type"].pk if data.get("record_type") else None,
+            "actor": data.get("actor") or None,
+            "content_type_id": data.get("record_type"),
+            "text": data.get("text") or None,
             "object_pk": data.get("object_pk") or None,
             "action": data.get("action"),
             "interface": data.get("interface") or None,
             "since": data.get("since"),
             "until": data.get("until"),
         }
+
+
+def _record_kinds() -> list[tuple[int, str]]:
+    """Kinds of record by the names people use ("Approval request"), A to Z; a name two apps
+    share ("Contact") says whose it is."""
+    kinds = []
+    for content_type in audited_content_types():
+        model = content_type.model_class()
+        if model is not None:
+            kinds.append((content_type.pk, capfirst(str(model._meta.verbose_name)), model))
+    counts = Counter(name for _pk, name, _model in kinds)
+    choices = [
+        (pk, f"{name} ({model._meta.app_config.verbose_name})" if counts[name] > 1 else name)
+        for pk, name, model in kinds
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
 
 
 def int_or_none(value) -> int | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from auditlog.registry import auditlog as auditlog_registry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .calendar import BusinessCalendar
@@ -43,14 +44,20 @@ def audit_entries(
     *,
     actor_id: int | None = None,
     actor_username: str | None = None,
+    actor: str | None = None,
     content_type_id: int | None = None,
     object_pk: str | None = None,
     action: int | None = None,
     interface: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    text: str | None = None,
 ) -> QuerySet[AuditEntry]:
-    """The audit trail filtered as an auditor asks, newest first; dates are whole local days."""
+    """The audit trail filtered as an auditor asks, newest first; dates are whole local days.
+
+    ``actor`` is a username or part of a person's name ("system" for entries without one);
+    ``text`` is part of the record's name (CASE-12, IW-0002) or of the page or command.
+    """
     entries = AuditEntry.objects.select_related("actor", "content_type").order_by(
         "-timestamp", "-pk"
     )
@@ -58,6 +65,8 @@ def audit_entries(
         entries = entries.filter(actor_id=actor_id)
     if actor_username:
         entries = entries.filter(actor__username=actor_username.strip().lower())
+    if actor and actor.strip():
+        entries = entries.filter(_actor_matches(actor))
     if content_type_id:
         entries = entries.filter(content_type_id=content_type_id)
     if object_pk:
@@ -71,7 +80,27 @@ def audit_entries(
         entries = entries.filter(timestamp__gte=datetime.combine(since, time.min, tzinfo=zone))
     if until:
         entries = entries.filter(timestamp__lte=datetime.combine(until, time.max, tzinfo=zone))
+    if text and text.strip():
+        text = text.strip()
+        entries = entries.filter(Q(object_repr__icontains=text) | Q(source__icontains=text))
     return entries
+
+
+def _actor_matches(actor: str) -> Q:
+    """Entries by the person whose username is ``actor`` or, failing that, whose name has every
+    word of it; the few people are found first, so the trail is read through its actor index."""
+    actor = actor.strip()
+    users = get_user_model().objects
+    ids = list(users.filter(username__iexact=actor).values_list("pk", flat=True))
+    if not ids:
+        named = Q()
+        for word in actor.split():
+            named &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        ids = list(users.filter(named).values_list("pk", flat=True))
+    matches = Q(actor_id__in=ids)
+    if actor.lower() == "system":
+        matches |= Q(actor__isnull=True)
+    return matches
 
 
 def audited_content_types() -> QuerySet[ContentType]:

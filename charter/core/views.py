@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .audit_display import describe_entries
 from .forms import AuditFilterForm
-from .models import AuditEntry
 from .selectors import audit_entries
 
 
@@ -44,43 +44,72 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "core/_audit_rows.html" if request.htmx else "core/audit_trail.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "rows": describe_entries(page.object_list),
+        "query": query.urlencode(),
+    }
+    return render(request, template, context)
+
+
+CSV_HEADER = [
+    "When",
+    "Who",
+    "Username",
+    "Through",
+    "Source",
+    "What",
+    "Kind of record",
+    "Record id",
+    "Record",
+    "Changes",
+]
+# Entries are described a chunk at a time: a fixed number of queries per chunk.
+CSV_CHUNK = 500
 
 
 def _audit_csv(entries) -> StreamingHttpResponse:
+    """Every entry the filters match (not only the page shown), in the page's words."""
     writer = csv.writer(_Echo())
-    header = ["timestamp", "actor", "interface", "source", "action", "record", "id", "changes"]
-
-    # Labels looked up once: get_action_display() rebuilds lazy translations on every row.
-    actions = {value: str(label) for value, label in AuditEntry.Action.choices}
-    entries = entries.only(
-        "timestamp",
-        "interface",
-        "source",
-        "action",
-        "object_pk",
-        "changes",
-        "actor__username",
-        "content_type__app_label",
-        "content_type__model",
-    )
 
     def rows():
-        yield writer.writerow(header)
-        for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    entry.timestamp.isoformat(),
-                    entry.actor.username if entry.actor else "",
-                    entry.interface,
-                    entry.source,
-                    actions.get(entry.action, entry.action),
-                    f"{entry.content_type.app_label}.{entry.content_type.model}",
-                    entry.object_pk,
-                    entry.changes or "",
-                ]
-            )
+        yield writer.writerow(CSV_HEADER)
+        chunk = []
+        for entry in entries.iterator(chunk_size=CSV_CHUNK):
+            chunk.append(entry)
+            if len(chunk) == CSV_CHUNK:
+                yield from _csv_lines(writer, chunk)
+                chunk = []
+        yield from _csv_lines(writer, chunk)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response
+
+
+def _csv_lines(writer, chunk):
+    for row in describe_entries(chunk):
+        cells = [
+            row.when_text,
+            row.who,
+            row.username,
+            row.interface,
+            row.source,
+            row.action,
+            row.kind,
+            row.record_id,
+            row.record,
+            row.changes_text,
+        ]
+        yield writer.writerow([csv_safe(cell) for cell in cells])
+
+
+# A local guard until the shared CSV helper lands in core: a spreadsheet runs a cell that
+# starts with one of these as a formula, so such a cell is kept as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text

@@ -8,11 +8,13 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from charter.core import home, navigation
+        from charter.core.audit_display import register_value_words
         from charter.core.timeline import register_timeline_source
 
-        from . import panels, timeline
+        from . import panels, rules, timeline
 
         register_timeline_source("customers", timeline.customer_events)
+        register_value_words("customers.segment", "conditions", rules.describe_conditions)
         navigation.register(
             label="Customers",
             url_name="customers:list",

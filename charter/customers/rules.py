@@ -337,6 +337,15 @@ def describe_condition(condition: Condition, *, labels: dict[str, str] | None = 
     return f"{attribute.label} {op} {shown}"
 
 
+def describe_conditions(raw) -> str | None:
+    """A segment's stored conditions in words, for its history ("Balance at least $250,000.00;
+    Internal customer is no"); None when they cannot be read (an older rule format)."""
+    try:
+        return "; ".join(describe_condition(c) for c in parse_conditions(raw))
+    except (DomainError, KeyError):
+        return None
+
+
 def years_before(today: date, years: int) -> date:
     """The same day ``years`` earlier (29 February falls back to the 28th)."""
     try:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from charter.core.audit_display import describe_entries
 from charter.core.money import format_money
 from charter.core.selectors import audit_history_for
 
@@ -9,8 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("core/_audit_history.html")
 def audit_history(obj, limit=50):
-    """The history panel shown on every record's page."""
-    entries = list(audit_history_for(obj)[:limit])
+    """The history panel shown on every record's page, in words (see ``core.audit_display``)."""
+    entries = describe_entries(audit_history_for(obj)[:limit])
     return {"entries": entries, "limit": limit}
 
 
@@ -23,22 +24,6 @@ def record_views(obj, limit=20):
 @register.filter
 def money(amount, currency="AUD"):
     return format_money(amount, currency)
-
-
-@register.filter
-def change_rows(changes):
-    """``{"field": [old, new]}`` as rows for a table."""
-    if not changes:
-        return []
-    if isinstance(changes, str):
-        return [("", "", changes)]
-    rows = []
-    for field, values in changes.items():
-        if isinstance(values, list | tuple) and len(values) == 2:
-            rows.append((field, values[0], values[1]))
-        else:
-            rows.append((field, "", values))
-    return rows
 
 
 @register.simple_tag(takes_context=True)
