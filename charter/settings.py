@@ -220,6 +220,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with finite numbers and sane nesting; forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "charter.api.parsers.CharterJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "charter.api.pagination.CharterPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
