@@ -41,17 +41,23 @@ demo: migrate
 	$(PY) manage.py seed_demo --organisation $(ORG)
 
 # Serves the demo with its worker and scheduler; Ctrl-C stops all three. ORG=bank serves the bank.
+# It serves as production does, over plain HTTP on this machine: DEBUG off, so people meet
+# Charter's own error pages (DEBUG=true make run shows Django's debug pages instead), and the
+# static files collected and served by WhiteNoise; email goes to this console.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+SERVE = $(RUN_ENV) $(PY) manage.py runserver --noreload --nostatic
 run: migrate
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(RUN_ENV) $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
 	@echo ""
 	@cat $(DEMO_LOGINS) 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
 	@[ "$(ORG)" = bank ] || cat var/demo-survey-link.txt 2>/dev/null || true
 	@echo ""
 	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-startup-delay & \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py run_scheduler & \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	  $(RUN_ENV) $(PY) manage.py db_worker --no-startup-delay & \
+	  $(RUN_ENV) $(PY) manage.py run_scheduler & \
+	  $(SERVE) 127.0.0.1:$(PORT)
 
 worker: install
 	$(PY) manage.py db_worker

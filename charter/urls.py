@@ -13,6 +13,12 @@ from charter.standards import views as standards_views
 admin.site.site_header = "Charter configuration"
 admin.site.site_title = "Charter"
 
+# Pages in Charter's style for the errors people meet (JSON under /api/); see core/error_views.
+handler400 = "charter.core.error_views.bad_request"
+handler403 = "charter.core.error_views.permission_denied"
+handler404 = "charter.core.error_views.page_not_found"
+handler500 = "charter.core.error_views.server_error"
+
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -46,10 +46,10 @@ from charter.orders.models import (
 )
 
 from .customers import NamedChoiceField, OptionalBooleanField
+from .routers import ID_PATTERN
 from .standards import ActionPermissions, RefuseUnknownFields
 
 MAX_INT = 2_147_483_647  # the largest quantity a column holds on every database
-ID_PATTERN = r"[0-9]{1,18}"  # longer would overflow the id column
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 

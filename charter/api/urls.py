@@ -1,9 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
 from . import cases, customers, feedback, orders, standards, views
+from .routers import CharterRouter
 
-router = SimpleRouter()
+router = CharterRouter()
 router.register("teams", views.TeamViewSet, basename="team")
 router.register("staff", views.StaffViewSet, basename="staff")
 router.register("authority-limits", views.AuthorityLimitViewSet, basename="authority-limit")
