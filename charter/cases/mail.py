@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -245,7 +245,10 @@ def parse(raw: bytes) -> ParsedMail:
             if sent_at.tzinfo is None:
                 sent_at = None
                 problems.append("Date has no time zone")
-        except (TypeError, ValueError, IndexError):
+            else:
+                sent_at.astimezone(UTC)  # as it will be stored: it must exist in UTC
+        except (TypeError, ValueError, IndexError, OverflowError):
+            sent_at = None
             problems.append(f"Date unreadable ({date_text})")
     text, html = "", ""
     attachments: list[Attachment] = []
@@ -284,7 +287,7 @@ def parse(raw: bytes) -> ParsedMail:
         to=recipients,
         subject=_header(message, "Subject", problems)[:500],
         sent_at=sent_at,
-        body=body.strip()[:MAX_BODY],
+        body=clean(body.strip())[:MAX_BODY],  # html_to_text's character references too
         attachments=attachments,
         problems=problems,
     )

@@ -203,6 +203,7 @@ EVERY_KIND = [
     "nul_body.eml",
     "nul_header.eml",
     "malformed.eml",
+    "date_out_of_range.eml",  # a Date past the year 9999 in UTC
     "latin1.eml",
     "html_only.eml",
     "no_sender.eml",  # kept aside
@@ -225,14 +226,14 @@ def test_fetch_mail_gives_an_exact_account_and_files_a_mailbox_delivered_twice_o
     _deliver(box, EVERY_KIND, start=0)
 
     assert _fetch(box) == (
-        "Read 14 messages: 9 opened a new case, 2 joined a case already open, 2 kept aside to "
+        "Read 15 messages: 10 opened a new case, 2 joined a case already open, 2 kept aside to "
         "be read by a person (see the mail kept aside), 1 skipped as the same message already "
         "received."
     )
-    assert len(EVERY_KIND) == 9 + 2 + 2 + 1  # the account adds up
-    assert list((box / "new").iterdir()) == [] and len(list((box / "cur").iterdir())) == 14
-    assert Case.objects.count() == 9 and Contact.objects.count() == 11
-    assert Email.objects.filter(status="accepted").count() == 11
+    assert len(EVERY_KIND) == 10 + 2 + 2 + 1  # the account adds up
+    assert list((box / "new").iterdir()) == [] and len(list((box / "cur").iterdir())) == 15
+    assert Case.objects.count() == 10 and Contact.objects.count() == 12
+    assert Email.objects.filter(status="accepted").count() == 12
     assert Email.objects.filter(status="quarantined").count() == 2
     plain = Email.objects.get(message_id="<20261116091200.4471@yoremine.example>")
     assert plain.case.contacts.count() == 2  # the reply joined it; the copy did not
@@ -241,11 +242,11 @@ def test_fetch_mail_gives_an_exact_account_and_files_a_mailbox_delivered_twice_o
 
     _deliver(box, EVERY_KIND, start=100)  # the whole mailbox again
     assert _fetch(box) == (
-        "Read 14 messages: 0 opened a new case, 0 joined a case already open, 0 kept aside to "
-        "be read by a person (see the mail kept aside), 14 skipped as the same message already "
+        "Read 15 messages: 0 opened a new case, 0 joined a case already open, 0 kept aside to "
+        "be read by a person (see the mail kept aside), 15 skipped as the same message already "
         "received."
     )
-    assert Case.objects.count() == 9 and Email.objects.count() == 13
+    assert Case.objects.count() == 10 and Email.objects.count() == 14
     assert list((box / "new").iterdir()) == []
 
 

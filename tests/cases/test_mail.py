@@ -154,3 +154,9 @@ def test_a_malformed_message_is_read_as_far_as_possible():
     assert parsed.body.startswith("Hello, the widgets arrived cracked.")
     assert [a.filename for a in parsed.attachments] == ["invoice.pdf"]
     assert any("From header malformed" in problem for problem in parsed.problems)
+
+
+def test_a_date_that_does_not_exist_in_utc_is_noted_not_kept():
+    parsed = mail.parse(read("date_out_of_range.eml"))  # 31 Dec 9999, 23:30 at UTC-5
+    assert parsed.sent_at is None and any("Date unreadable" in p for p in parsed.problems)
+    assert parsed.subject == "Catalogue request"

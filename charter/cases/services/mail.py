@@ -42,8 +42,9 @@ from .routing import _route
 
 # What storing a message can fail with that is the message's fault, not the database's
 # health: PostgreSQL refusing a value (DataError), a driver refusing to encode one (ValueError,
-# UnicodeEncodeError). A database that is down fails the keeping aside as well, and so stops.
-REFUSED = (DatabaseError, ValueError)
+# UnicodeEncodeError), a time that does not exist in UTC (OverflowError). A database that is
+# down fails the keeping aside as well, and so stops.
+REFUSED = (DatabaseError, ValueError, OverflowError)
 
 
 class MailOutcome(StrEnum):
