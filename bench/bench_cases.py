@@ -287,8 +287,11 @@ def _mail_ingest(ctx: Context) -> list[dict]:
     return [
         figure("mail_ingest", f"fetch_mail of {n:,} messages", seconds, "s", below=MAIL_SECONDS),
         figure("mail_ingest", "rate", n / seconds if seconds else 0, "messages/s"),
-        figure("mail_ingest", "filed", result.filed, "messages"),
+        figure("mail_ingest", "read", result.read, "messages", equals=n),
+        figure("mail_ingest", "opened a case", result.opened, "messages"),
+        figure("mail_ingest", "joined a case", result.joined, "messages"),
         figure("mail_ingest", "kept aside (unreadable)", result.kept_aside, "messages"),
+        figure("mail_ingest", "skipped as the same", result.same, "messages", equals=0),
         figure("mail_ingest", "stored (none lost)", stored, "messages", equals=n),
     ]
 

@@ -1,7 +1,7 @@
-"""Inbound mail transport: read messages from a Maildir or an IMAP mailbox and hand each, raw,
-to ``services.email_receive``. Nothing here parses or decides; a message is marked read only
-after it is filed (or kept aside), so a crash part-way loses nothing and files nothing twice
-(the service also files a Message-ID once)."""
+"""Inbound mail transport: read messages from a Maildir or an IMAP mailbox and hand them, raw,
+to ``services.emails_receive``. Nothing here parses or decides; a message is marked read only
+after its batch is stored (filed, kept aside, or recognised as the same message already
+here), so a crash part-way loses nothing, and the service files nothing twice."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ import imaplib
 import itertools
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-@dataclass
-class Fetched:
-    filed: int = 0
-    kept_aside: int = 0
-    failed: int = 0
+if TYPE_CHECKING:
+    from .services.mail import MailAccount
 
 
 def maildir_messages(path: str | Path) -> Iterator[tuple[str, bytes, Callable[[], None]]]:
@@ -62,45 +58,22 @@ def checked(messages):
     return itertools.chain([first] if first is not None else [], messages)
 
 
-def fetch(messages, *, progress: Callable[[int], None] | None = None, batch: int = 200) -> Fetched:
-    """File every message, ``batch`` at a time in one transaction (``emails_receive``); each
-    is marked read once its batch has committed. Should a batch fail, its messages are filed
-    one by one, and one that still fails is left unread for the next fetch."""
-    from django.db import transaction
+def fetch(
+    messages, *, progress: Callable[[int], None] | None = None, batch: int = 200
+) -> MailAccount:
+    """File every message, ``batch`` at a time in one transaction (``emails_receive``, which
+    keeps aside whatever the database refuses), marking each read once its batch has committed.
+    Returns the account of the run: read, opened, joined, kept aside, skipped as the same. A
+    database that stops answering stops the run, its batch left unread for the next."""
+    from .services.mail import MailAccount, emails_receive
 
-    from .models import MailStatus
-    from .services import emails_receive
-
-    result = Fetched()
-    done = 0
+    account = MailAccount()
     iterator = iter(messages)
-    while True:
-        chunk = list(itertools.islice(iterator, batch))
-        if not chunk:
-            break
-        filed = []
-        try:
-            emails = emails_receive([(source, raw) for source, raw, _ in chunk])
-            filed = [
-                (mark, e.status == MailStatus.QUARANTINED)
-                for (_, _, mark), e in zip(chunk, emails, strict=True)
-            ]
-        except Exception:  # a database error in the batch: file its messages one by one
-            for source, raw, mark in chunk:
-                try:
-                    with transaction.atomic():
-                        email = emails_receive([(source, raw)])[0]
-                except Exception:  # leave it unread, to be fetched again
-                    result.failed += 1
-                    continue
-                filed.append((mark, email.status == MailStatus.QUARANTINED))
-        for mark, kept_aside in filed:
+    while chunk := list(itertools.islice(iterator, batch)):
+        receipt = emails_receive([(source, raw) for source, raw, _ in chunk])
+        for _, _, mark in chunk:
             mark()
-            if kept_aside:
-                result.kept_aside += 1
-            else:
-                result.filed += 1
-        done += len(chunk)
+        account += receipt.account
         if progress:
-            progress(done)
-    return result
+            progress(account.read)
+    return account

@@ -489,7 +489,9 @@ class MailStatus(models.TextChoices):
 
 class Email(models.Model):
     """An email in or out. Inbound mail that cannot be read is kept aside with the reason, the
-    raw message kept whole so that nothing is lost."""
+    raw message kept whole so that nothing is lost. Two inbound messages are the same message
+    when their digests are equal; a different message that reuses a Message-ID is filed under a
+    derived one (``mail.derived_message_id``)."""
 
     direction = models.CharField(max_length=10, choices=Direction.choices)
     status = models.CharField(max_length=12, choices=MailStatus.choices)
@@ -505,6 +507,11 @@ class Email(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, help_text="The message's own date.")
     received_at = models.DateTimeField(default=timezone.now)
     raw = models.BinaryField(blank=True, help_text="The message exactly as it came.")
+    digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of an inbound message as its sender wrote it (mail.content_digest).",
+    )
     source = models.CharField(max_length=300, blank=True, help_text="Mailbox and file or UID.")
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
@@ -517,6 +524,7 @@ class Email(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-received_at"], name="email_by_status"),
+            models.Index(fields=["digest"], name="email_by_digest"),
         ]
 
     def __str__(self) -> str:

@@ -203,7 +203,9 @@ def test_a_batch_threads_replies_to_messages_in_the_same_batch(complaints_charte
         ("d", read("no_sender.eml")),
         ("e", read("latin1.eml")),
     ]
-    first, reply, again, kept, other = services.emails_receive(batch)
+    receipt = services.emails_receive(batch)
+    first, reply, again, kept, other = receipt.emails
+    assert receipt.outcomes == ["opened", "joined", "same", "kept_aside", "opened"]
     assert reply.case == first.case and again.pk == first.pk
     assert kept.status == "quarantined" and other.case != first.case
     assert Case.objects.count() == 2 and Email.objects.count() == 4

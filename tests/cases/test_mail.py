@@ -89,3 +89,74 @@ def test_what_cannot_be_filed_says_why(name, reason):
 def test_an_empty_message_is_unreadable():
     with pytest.raises(mail.Unreadable):
         mail.parse(b"  \r\n")
+
+
+# --- Text any database stores, and a message's identity -----------------------------------------
+
+
+def test_a_nul_in_the_body_is_removed_noted_and_the_part_kept_whole():
+    parsed = mail.parse(read("nul_body.eml"))
+    assert "\x00" not in parsed.body
+    assert parsed.body.startswith("The serial numbers are 7731 and 7732.")
+    assert "NUL characters removed from the text/plain part" in parsed.problems
+    [kept] = parsed.attachments
+    assert kept.filename == "message-as-received.txt" and b"7731 and\x00\x00 7732" in kept.content
+
+
+def test_a_nul_in_a_header_is_removed_and_noted():
+    parsed = mail.parse(read("nul_header.eml"))
+    assert (parsed.from_name, parsed.from_address) == ("Ana Silva", "ana.silva@example.org")
+    assert parsed.subject == "Invoice INV-2291 is wrong"
+    assert "NUL characters removed from the Subject header" in parsed.problems
+    assert "NUL characters removed from the From header" in parsed.problems
+    assert parsed.attachments == []
+
+
+def test_clean_text_has_no_nul_and_no_stray_surrogate():
+    assert mail.clean("maildir:a\x00b\udcff") == "maildir:ab\N{REPLACEMENT CHARACTER}"
+    assert mail.clean("Renée") == "Renée"
+
+
+def test_over_long_message_ids_fit_the_column_and_stay_apart():
+    first, second = mail.parse(read("long_id.eml")), mail.parse(read("long_id_sibling.eml"))
+    assert len(first.message_id) == len(second.message_id) == mail.MESSAGE_ID_MAX
+    assert first.message_id != second.message_id  # they differ only after 300 characters
+    assert first.message_id.startswith("<CAHx7f3c9a1e5b2d4c6a8e0f") and first.message_id[-1] == ">"
+    assert any("longer than 300" in problem for problem in first.problems)
+    assert second.in_reply_to == first.message_id  # a reply naming the long ID finds it
+    assert mail.fit_message_id("<short@example.net>") == "<short@example.net>"
+
+
+def test_a_derived_identity_fits_and_differs_from_the_original():
+    digest = mail.content_digest(read("reused_id.eml"))
+    derived = mail.derived_message_id("<20261116091200.4471@yoremine.example>", digest)
+    assert derived == f"<20261116091200.4471@yoremine.example#{digest[:16]}>"
+    long = mail.parse(read("long_id.eml")).message_id
+    assert len(mail.derived_message_id(long, digest)) == mail.MESSAGE_ID_MAX
+
+
+def test_the_same_message_has_the_same_digest_however_it_was_delivered():
+    raw = read("plain.eml")
+    by_imap = raw
+    by_maildir = raw.replace(b"\r\n", b"\n")
+    to_a_second_address = b"Delivered-To: complaints@innovativewidgets.example\r\n" + raw
+    without_trace = raw[raw.index(b"Message-ID:") :]
+    digests = {mail.content_digest(m) for m in (by_imap, by_maildir, to_a_second_address)}
+    assert digests == {mail.content_digest(without_trace)}
+    assert mail.content_digest(read("reused_id.eml")) not in digests  # same ID, other content
+    edited = raw.replace(b"This is unacceptable.", b"This is not acceptable.")
+    assert mail.content_digest(edited) not in digests
+
+
+def test_a_malformed_message_is_read_as_far_as_possible():
+    parsed = mail.parse(read("malformed.eml"))
+    assert (parsed.from_name, parsed.from_address) == ("Pat Oduya", "pat.oduya@example.org")
+    assert parsed.body.startswith("Hello, the widgets arrived cracked.")
+    assert [a.filename for a in parsed.attachments] == ["invoice.pdf"]
+    assert any("From header malformed" in problem for problem in parsed.problems)
+
+
+def test_a_date_that_does_not_exist_in_utc_is_noted_not_kept():
+    parsed = mail.parse(read("date_out_of_range.eml"))  # 31 Dec 9999, 23:30 at UTC-5
+    assert parsed.sent_at is None and any("Date unreadable" in p for p in parsed.problems)
+    assert parsed.subject == "Catalogue request"

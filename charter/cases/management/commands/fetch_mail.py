@@ -4,6 +4,7 @@
 import os
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from charter.cases import inbox
 from charter.core.audit import audit_context
@@ -42,10 +43,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {n:,} messages read")
 
         with audit_context(interface=Interface.COMMAND, source="fetch_mail"):
-            result = inbox.fetch(source, progress=progress)
+            try:
+                account = inbox.fetch(source, progress=progress)
+            except DatabaseError as error:
+                raise CommandError(
+                    f"The database stopped answering ({error}). Messages already filed are "
+                    "marked read; the rest stay unread and are read by the next run."
+                ) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Filed {result.filed:,} messages; kept {result.kept_aside:,} aside to be read "
-                f"by a person (see the mail kept aside); {result.failed:,} left unread to retry."
+                f"Read {account.read:,} messages: {account.opened:,} opened a new case, "
+                f"{account.joined:,} joined a case already open, {account.kept_aside:,} kept "
+                "aside to be read by a person (see the mail kept aside), "
+                f"{account.same:,} skipped as the same message already received."
             )
         )
