@@ -1,0 +1,172 @@
+"""Reading a customers file (pure): decoding, the delimiter, rows by line, the header, and
+the check that refuses at once a file that cannot be imported at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+from charter.core.errors import DomainError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+# The columns an import reads, in the order an export writes them.
+COLUMNS = (
+    "reference",
+    "kind",
+    "type",
+    "name",
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "preferred_channel",
+    "customer_since",
+    "annual_value",
+    "balance",
+    "last_activity_on",
+    "account_manager",
+    "consent_service",
+    "consent_surveys",
+    "consent_marketing",
+    "products",
+)
+REQUIRED_COLUMNS = ("reference", "type", "name")
+# Written by the export for people to read; an import of an export ignores them quietly.
+EXPORT_ONLY_COLUMNS = ("segments",)
+
+COLUMN_HELP = (
+    ("reference", "The customer's number. Rows are matched on it: a new one adds a customer."),
+    ("kind", "person or organisation (blank: a person when a given or family name is filled)."),
+    ("type", "The customer type's name or short name, e.g. mining."),
+    ("name", "The organisation's or person's name (a person's may come from their names)."),
+    ("given_name, family_name", "A person's names."),
+    ("email, phone", "Phone numbers without a country code are read as Australian."),
+    ("preferred_channel", "email, telephone, face_to_face, video, web_form, letter or sms."),
+    ("customer_since, last_activity_on", "Dates as YYYY-MM-DD or DD/MM/YYYY."),
+    ("annual_value, balance", "Amounts, e.g. 12500.00 or $12,500."),
+    ("account_manager", "The username of an account manager."),
+    ("consent_service, consent_surveys, consent_marketing", "yes or no."),
+    ("products", "Codes of the products held, separated by semicolons, e.g. savings;insurance."),
+)
+
+NOT_UTF8 = "This line is not UTF-8 text: save the file as 'CSV UTF-8' and import again."
+# Spreadsheets run a cell starting with one of these as a formula: exports quote such text
+# fields with a leading apostrophe, which the import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARDED_COLUMNS = ("name", "given_name", "family_name", "email")
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def decode(content: bytes) -> tuple[str, bool]:
+    """The file's text, and whether some of its bytes were not UTF-8.
+
+    Bytes that are not UTF-8 are kept as lone surrogates, so each row holding some can be
+    reported while the rest of the file is imported.
+    """
+    if content.startswith(b"PK\x03\x04"):
+        raise DomainError(
+            "This is an Excel workbook, not a CSV file: in Excel choose Save As, "
+            "'CSV UTF-8 (comma delimited)', and import that file."
+        )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4096]:
+        raise DomainError(
+            "This file is not CSV text (it may be UTF-16 text or a binary file): "
+            "save it as 'CSV UTF-8' and import again."
+        )
+    content = content.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return content.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return content.decode("utf-8", errors="surrogateescape"), True
+
+
+def readable(text: str) -> str:
+    """Text fit to show and store: undecodable bytes become the replacement character."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def guess_delimiter(first_line: str) -> str:
+    """Commas, unless the header clearly uses semicolons or tabs (European Excel, TSV)."""
+    if "," in first_line:
+        return ","
+    for delimiter in (";", "\t"):
+        if delimiter in first_line:
+            return delimiter
+    return ","
+
+
+def iter_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number where the row starts, cells) for each non-blank row."""
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line))
+    last_line = 0
+    for cells in reader:
+        line = last_line + 1
+        last_line = reader.line_num
+        if any(cell.strip() for cell in cells):
+            yield line, cells
+
+
+def column_name(heading: str) -> str:
+    """'Given name', ' GIVEN_NAME ' and 'given-name' all name the column given_name."""
+    return re.sub(r"[\s\-]+", "_", readable(heading).strip().lower())
+
+
+def read_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
+    """The position of each column Charter reads, and the problems to report about the header.
+
+    Refuses the file (DomainError) when a required column is missing or a column is repeated.
+    """
+    names = [column_name(cell) for cell in cells]
+    positions: dict[str, int] = {}
+    unknown = []
+    for position, name in enumerate(names):
+        if not name:
+            continue
+        if name in positions:
+            raise DomainError(
+                f"The column '{name}' appears twice in the first line: keep one and import again."
+            )
+        positions[name] = position
+        if name not in COLUMNS and name not in EXPORT_ONLY_COLUMNS:
+            unknown.append(name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise DomainError(
+            f"The first line must name the columns, and it has no {_and(missing)} column. "
+            f"It has: {', '.join(n for n in names if n) or 'nothing'}. "
+            f"Charter reads: {', '.join(COLUMNS)}."
+        )
+    notes = []
+    if unknown:
+        notes.append(
+            f"Charter does not read the column{'s' if len(unknown) > 1 else ''} "
+            f"{_and(unknown)}, so {'they were' if len(unknown) > 1 else 'it was'} ignored. "
+            f"Charter reads: {', '.join(COLUMNS)}."
+        )
+    return {n: p for n, p in positions.items() if n in COLUMNS}, notes
+
+
+def _and(items: list[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def check_file(content: bytes) -> None:
+    """Refuse at once a file that cannot be imported at all: empty, too big, not CSV text, or
+    without the required columns. Rows are checked when the import runs."""
+    if not content or content.isspace():
+        raise DomainError("The file is empty.")
+    if len(content) > MAX_FILE_BYTES:
+        raise DomainError("The file is larger than 50 MB: split it and import each part.")
+    # The header is near the start; a cut multi-byte character at the end does no harm.
+    text, _ = decode(content[:65536])
+    for _line, cells in iter_rows(text):
+        read_header(cells)
+        return
+    raise DomainError("The file is empty.")
