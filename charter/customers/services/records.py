@@ -30,16 +30,19 @@ from ..models import (
 )
 
 
-def _money(value, label: str) -> Decimal:
+def _money(value, label: str, field: str | None = None) -> Decimal:
+    """An amount of at least 0: a customer's value a year and balance are never negative."""
     if value in (None, ""):
         return Decimal("0")
     try:
         amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
     except InvalidOperation:
-        raise DomainError(f"{label} '{value}' is not an amount.") from None
+        raise DomainError(f"{label} '{value}' is not an amount.", field=field) from None
     if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
-        raise DomainError(f"{label} '{value}' is not an amount.")
-    return amount.quantize(Decimal("0.01"))
+        raise DomainError(f"{label} '{value}' is not an amount.", field=field)
+    if amount < 0:
+        raise DomainError(f"{label} cannot be negative ('{value}'): enter 0 or more.", field=field)
+    return amount.quantize(Decimal("0.01")) + 0  # + 0: -0 becomes 0
 
 
 def clean_customer_fields(fields: dict) -> dict:
@@ -66,7 +69,7 @@ def clean_customer_fields(fields: dict) -> dict:
         )
     for key, label in (("annual_value", "Value a year"), ("balance", "Balance")):
         if key in clean:
-            clean[key] = _money(clean[key], label)
+            clean[key] = _money(clean[key], label, field=key)
     if "reference" in clean:
         clean["reference"] = (clean["reference"] or "").strip()
     return clean
@@ -89,7 +92,7 @@ def customer_create(
     require(actor, "customers.add_customer", "add customers")
     fields = clean_customer_fields({"kind": kind, **fields})
     reference = fields.pop("reference", "") or next_reference()
-    if Customer.objects.filter(reference=reference).exists():
+    if Customer.objects.filter(reference__iexact=reference).exists():
         raise Conflict(f"Customer reference {reference} is already used.", field="reference")
     customer = Customer(reference=reference, customer_type=customer_type, **fields)
     customer.save()
@@ -138,7 +141,9 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     if "reference" in changes:
         if not changes["reference"]:
             raise DomainError("A customer needs a reference.", field="reference")
-        taken = Customer.objects.filter(reference=changes["reference"]).exclude(pk=customer.pk)
+        taken = Customer.objects.filter(reference__iexact=changes["reference"]).exclude(
+            pk=customer.pk
+        )
         if taken.exists():
             raise Conflict(
                 f"Customer reference {changes['reference']} is already used.", field="reference"
