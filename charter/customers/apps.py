@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
         from charter.core import home, navigation
         from charter.core.timeline import register_timeline_source
 
-        from . import panels, timeline
+        from . import panels, tasks, timeline  # noqa: F401 (tasks: periodic)
 
         register_timeline_source("customers", timeline.customer_events)
         navigation.register(

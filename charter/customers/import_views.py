@@ -55,13 +55,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error.message)
         else:
             return redirect("customers:import-detail", pk=job.pk)
+    imports.customer_imports_fail_stopped()  # a killed run is not listed as "running"
     return render(
         request,
         "customers/import.html",
         {
             "form": form,
             "imports": imports.recent_imports(),
-            "columns": imports.COLUMN_HELP,
+            "columns": imports.column_help(),
         },
     )
 
@@ -69,6 +70,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("customers.view_customerimport", raise_exception=True)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imports.customer_imports_fail_stopped()
     try:
         job = imports.import_for_progress(pk)
     except CustomerImport.DoesNotExist as error:
@@ -82,6 +84,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bad_rows": job.bad_rows[:SHOWN_BAD_ROWS],
         "more_bad_rows": max(0, len(job.bad_rows) - SHOWN_BAD_ROWS),
         "took": took(job),
+        "earlier_note": imports.earlier_run_note(job),
     }
     template = "customers/_import_progress.html" if request.htmx else "customers/import_detail.html"
     return render(request, template, context)

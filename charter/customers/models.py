@@ -83,7 +83,11 @@ class Customer(models.Model):
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +61412345678.")
+    phone = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="E.164, e.g. +61412345678, and any extension: +61892001000;ext=23.",
+    )
     preferred_channel = models.CharField(
         max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -176,7 +180,7 @@ class Contact(models.Model):
     name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=120, blank=True)
     email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
     preferred_channel = models.CharField(
         max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )

@@ -10,7 +10,14 @@ Running the same file again changes nothing and reports every row unchanged.
 Callers use the names re-exported here.
 """
 
-from .progress import bad_row_count, import_for_progress, is_finished, recent_imports
+from .progress import (
+    bad_row_count,
+    column_help,
+    earlier_run_note,
+    import_for_progress,
+    is_finished,
+    recent_imports,
+)
 from .reading import (
     COLUMN_HELP,
     COLUMNS,
@@ -20,6 +27,7 @@ from .reading import (
     MAX_FILE_BYTES,
     NOT_UTF8,
     REQUIRED_COLUMNS,
+    UnclosedQuote,
     check_file,
     column_name,
     decode,
@@ -43,9 +51,11 @@ from .rows import (
 from .run import (
     CHUNK_SIZE,
     MAX_LISTED,
+    STOPPED_AFTER,
     _Plan,
     customer_import_create,
     customer_import_run,
+    customer_imports_fail_stopped,
     load_lookups,
 )
 
@@ -60,16 +70,21 @@ __all__ = [
     "MAX_LISTED",
     "NOT_UTF8",
     "REQUIRED_COLUMNS",
+    "STOPPED_AFTER",
     "Lookups",
     "ParsedRow",
+    "UnclosedQuote",
     "_Plan",
     "bad_row_count",
     "changed_fields",
     "check_file",
+    "column_help",
     "column_name",
     "customer_import_create",
     "customer_import_run",
+    "customer_imports_fail_stopped",
     "decode",
+    "earlier_run_note",
     "guess_delimiter",
     "import_for_progress",
     "is_finished",

@@ -100,16 +100,100 @@ def guess_delimiter(first_line: str) -> str:
     return ","
 
 
+class UnclosedQuote(list):
+    """The cells of a row whose quote is not closed where its value ends: those before it.
+
+    Read leniently, such a quote runs on to the next quote in the file (or to its end), taking
+    the rows between into one value. The row is reported on its own, on the line it starts, and
+    the file is read again from the next line, so the rows after it are kept.
+    """
+
+    problem = (
+        'A quote (") opens on this line and is not closed where the value ends, so the values '
+        "after it cannot be told apart: close the quote (or remove it) and import this line "
+        "again."
+    )
+
+
+MAX_UNCLOSED_QUOTES = 20  # each re-reads the rest of the file; past this the rest is one row
+
+
 def iter_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(physical line number where the row starts, cells) for each non-blank row."""
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line))
-    last_line = 0
-    for cells in reader:
-        line = last_line + 1
-        last_line = reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield line, cells
+    """(physical line number where the row starts, cells) for each non-blank row.
+
+    A row whose quotes do not pair up as CSV requires (checked where a row spans lines, and on
+    the last row) comes as an ``UnclosedQuote`` on the line it starts, and reading goes on from
+    the next line.
+    """
+    delimiter = guess_delimiter(text.split("\n", 1)[0])
+    starts: list[int] = []  # the offset in ``text`` of each physical line read so far
+    read_to = [0]  # the offset after the last line read
+    unclosed = 0
+
+    def lines_from(offset: int) -> Iterator[str]:
+        for physical in io.StringIO(text[offset:], newline=""):
+            starts.append(offset)
+            offset += len(physical)
+            read_to[0] = offset
+            yield physical
+
+    first_line = 1
+    while first_line:
+        offset = starts[first_line - 1] if starts else 0
+        del starts[first_line - 1 :]  # read again from here
+        reader = csv.reader(lines_from(offset), delimiter=delimiter)
+        last_line, restart = first_line - 1, 0
+        held = None  # the last row is checked before it is given
+        for cells in reader:
+            line = last_line + 1
+            last_line = first_line - 1 + reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if held:
+                yield held
+                held = None
+            if (
+                last_line > line
+                and unclosed < MAX_UNCLOSED_QUOTES
+                and not _well_quoted(text[starts[line - 1] : read_to[0]], delimiter)
+            ):
+                unclosed += 1
+                yield line, _unclosed(text, starts, line, delimiter)
+                restart = line + 1
+                break
+            held = (line, cells)
+        if held:
+            line = held[0]
+            if not _ends_closed(text[starts[line - 1] :], delimiter):
+                held = (line, _unclosed(text, starts, line, delimiter))
+            yield held
+        first_line = restart if restart and restart <= len(starts) else 0
+
+
+def _unclosed(text: str, starts: list[int], line: int, delimiter: str) -> UnclosedQuote:
+    end = starts[line] if line < len(starts) else len(text)
+    first = text[starts[line - 1] : end].rstrip("\r\n")
+    return UnclosedQuote(next(csv.reader([first], delimiter=delimiter), [])[:-1])
+
+
+def _ends_closed(record: str, delimiter: str) -> bool:
+    """Whether the last row's quotes are closed by the end of the file."""
+    try:
+        for _cells in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" not in str(error)
+    return True
+
+
+def _well_quoted(record: str, delimiter: str) -> bool:
+    """Whether ``record`` reads as CSV strictly: every quote closed, and closed at a value's end."""
+    try:
+        for _cells in csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def column_name(heading: str) -> str:

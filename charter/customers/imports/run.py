@@ -4,20 +4,24 @@ each chunk planned and written in a few statements whatever its size.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from charter.core.errors import DomainError
 from charter.core.guards import require
 from charter.core.tasks import enqueue_on_commit
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import (
     CONSENT_FIELDS,
     OPEN_HOLDING_STATUSES,
@@ -32,7 +36,16 @@ from ..models import (
     ImportStatus,
     Offering,
 )
-from .reading import _UNDECODED, NOT_UTF8, check_file, decode, iter_rows, read_header, readable
+from .reading import (
+    _UNDECODED,
+    NOT_UTF8,
+    UnclosedQuote,
+    check_file,
+    decode,
+    iter_rows,
+    read_header,
+    readable,
+)
 from .rows import Lookups, ParsedRow, changed_fields, new_customer_fields, parse_row
 from .writes import _insert, _insert_search_terms, _update
 
@@ -40,6 +53,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 5000
 MAX_LISTED = 200  # bad rows a command prints; all of them are stored
+# A run writes its heartbeat with every chunk (a few seconds each): one silent this long was
+# killed (the worker or server stopped) and will not finish.
+STOPPED_AFTER = timedelta(minutes=10)
 
 
 def load_lookups(actor=None) -> Lookups:
@@ -77,12 +93,58 @@ def customer_import_create(
     """
     require(actor, "customers.import_customer", "import customers")
     check_file(content)
+    customer_imports_fail_stopped()
+    digest = hashlib.sha256(content).hexdigest()
     job = CustomerImport.objects.create(
-        file_name=(file_name or "customers.csv")[:255], content=content, uploaded_by=actor
+        file_name=(file_name or "customers.csv")[:255],
+        content=content,
+        uploaded_by=actor,
+        digest=digest,
+        earlier=_stopped_import_of(digest),
     )
     if queue:
         enqueue_on_commit("charter.customers.tasks.run_customer_import", job.pk)
     return job
+
+
+def _stopped_import_of(digest: str) -> CustomerImport | None:
+    """The last import of the same file, if it stopped part-way and was not finished since:
+    a re-run says what it had already done."""
+    same = CustomerImport.objects.filter(digest=digest).defer("content", "bad_rows")
+    last = same.exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).first()
+    if last and last.status == ImportStatus.FAILED and last.processed_rows:
+        return last
+    return None
+
+
+def customer_imports_fail_stopped(*, now: datetime | None = None) -> int:
+    """Mark failed the imports left "running" by a process that was killed: their heartbeat
+    stopped ``STOPPED_AFTER`` ago. Returns how many; the import pages, a re-run and the worker
+    call it, and a periodic task does, so none is shown "running" for ever."""
+    cutoff = (now or timezone.now()) - STOPPED_AFTER
+    stopped = CustomerImport.objects.filter(status=ImportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    marked = 0
+    for job in stopped.defer("content", "bad_rows"):
+        bad = job.processed_rows - job.created_count - job.updated_count - job.unchanged_count
+        # Only if it is still as read: a run that wakes up meanwhile is not overwritten.
+        marked += CustomerImport.objects.filter(
+            pk=job.pk, status=ImportStatus.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(
+            status=ImportStatus.FAILED,
+            finished_at=job.heartbeat_at or job.started_at,
+            failure=(
+                f"The import stopped after {job.processed_rows:,} of {job.total_rows:,} rows: "
+                "the process running it ended without finishing (the server or its worker "
+                f"was stopped). By then {job.created_count:,} customers were created, "
+                f"{job.updated_count:,} updated and {job.unchanged_count:,} unchanged, and "
+                f"{bad:,} rows were bad; those changes were saved. Import the file again to "
+                "finish: the rows already saved will show as unchanged, and nothing is added "
+                "twice."
+            ),
+        )
+    return marked
 
 
 @dataclass
@@ -95,7 +157,13 @@ class _Run:
     width: int  # how many columns the first line names
     undecoded: bool  # some bytes of the file are not UTF-8
     nul: bool  # the file holds NUL characters, which databases refuse in text
-    seen: dict[str, int] = field(default_factory=dict)  # reference -> first line
+    seen: dict[str, int] = field(default_factory=dict)  # reference key -> first line
+    # How references are compared whatever their case, as the database's unique index does.
+    key: Callable[[str], str] = field(
+        default_factory=lambda: partial(
+            rules.reference_key, ascii_only=connection.vendor == "sqlite"
+        )
+    )
     bad_rows: list[dict] = field(default_factory=list)
     processed: int = 0
     created: int = 0
@@ -119,7 +187,8 @@ def customer_import_run(
     # The file is read once, into memory: cleared now, it is neither rewritten with every
     # progress update nor kept if the worker dies (its personal data goes as soon as possible).
     job.status, job.started_at, job.content = ImportStatus.RUNNING, timezone.now(), None
-    job.save(update_fields=["status", "started_at", "content"])
+    job.heartbeat_at = job.started_at
+    job.save(update_fields=["status", "started_at", "content", "heartbeat_at"])
     run = None
     try:
         if not content:
@@ -133,7 +202,8 @@ def customer_import_run(
         columns, notes = read_header(header)
         # A first pass counts the rows, so progress can be shown against the total.
         job.total_rows = sum(1 for _ in iter_rows(text)) - 1
-        job.save(update_fields=["total_rows"])
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["total_rows", "heartbeat_at"])
         run = _Run(
             job=job,
             lookups=load_lookups(job.uploaded_by),
@@ -190,15 +260,16 @@ def _import_chunk(
     rows: list[ParsedRow] = []
     for line, cells in chunk:
         reference, problems = _shape_problems(run, cells)
+        key = run.key(reference)
         row = None
         if not problems:
             row = parse_row(line, cells, run.columns, run.lookups)
             problems = row.problems
-            if reference in run.seen:
-                first = run.seen[reference]
+            if key in run.seen:
+                first = run.seen[key]
                 problems.insert(0, f"Reference {reference} already appears on line {first}.")
-        if reference and reference not in run.seen:
-            run.seen[reference] = line
+        if key and key not in run.seen:
+            run.seen[key] = line
         if problems:
             bad.append({"line": line, "reference": reference, "reason": " ".join(problems)})
         else:
@@ -207,11 +278,14 @@ def _import_chunk(
     with transaction.atomic():
         # Read in the same transaction as the write, so a row is compared with what it changes.
         plan = _Plan(now=timezone.now())
-        existing = Customer.objects.filter(reference__in=[r.reference for r in rows])
-        by_reference = {c.reference: c for c in existing}
+        # Matched whatever the case (iw-0001 updates IW-0001), through the index on UPPER().
+        existing = Customer.objects.annotate(reference_key=Upper("reference")).filter(
+            reference_key__in=[run.key(r.reference) for r in rows]
+        )
+        by_key = {run.key(c.reference): c for c in existing}
         for row in rows:
             try:
-                customer = by_reference.get(row.reference)
+                customer = by_key.get(run.key(row.reference))
                 if customer is None:
                     plan.add_new(row)
                 else:
@@ -229,6 +303,7 @@ def _import_chunk(
             created_count=run.created,
             updated_count=run.updated,
             unchanged_count=run.unchanged,
+            heartbeat_at=timezone.now(),
         )
     # Added once committed, so a failure later reports only the rows of committed chunks.
     run.bad_rows.extend(bad)
@@ -243,6 +318,8 @@ def _shape_problems(run: _Run, cells: list[str]) -> tuple[str, list[str]]:
     """The row's reference, and the problems that make reading its values pointless."""
     position = run.columns["reference"]
     reference = cells[position].strip() if position < len(cells) else ""
+    if isinstance(cells, UnclosedQuote):
+        return reference, [cells.problem]
     if run.undecoded and any(_UNDECODED.search(cell) for cell in cells):
         return readable(reference), [NOT_UTF8]
     if run.nul and any("\x00" in cell for cell in cells):
