@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -8,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import csvsafe
 from .forms import AuditFilterForm
 from .models import AuditEntry
 from .selectors import audit_entries
@@ -48,7 +47,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_csv(entries) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo())  # sources and changes hold what users typed
     header = ["timestamp", "actor", "interface", "source", "action", "record", "id", "changes"]
 
     # Labels looked up once: get_action_display() rebuilds lazy translations on every row.

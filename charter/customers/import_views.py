@@ -6,13 +6,12 @@ polls itself with HTMX until the import has finished.
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from charter.core import csvsafe
 from charter.core.errors import DomainError
 
 from . import imports
@@ -104,7 +103,7 @@ def _bad_rows_csv(job: CustomerImport) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-bad-rows.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # references and reasons quote what was in the file
     writer.writerow(["line", "reference", "reason"])
     for row in job.bad_rows:
         writer.writerow([row.get("line"), row.get("reference"), row.get("reason")])

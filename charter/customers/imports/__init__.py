@@ -10,6 +10,8 @@ Running the same file again changes nothing and reports every row unchanged.
 Callers use the names re-exported here.
 """
 
+from charter.core.csvsafe import FORMULA_STARTS
+
 from .progress import (
     bad_row_count,
     column_help,
@@ -22,8 +24,6 @@ from .reading import (
     COLUMN_HELP,
     COLUMNS,
     EXPORT_ONLY_COLUMNS,
-    FORMULA_STARTS,
-    GUARDED_COLUMNS,
     MAX_FILE_BYTES,
     NOT_UTF8,
     REQUIRED_COLUMNS,
@@ -65,7 +65,6 @@ __all__ = [
     "COLUMN_HELP",
     "EXPORT_ONLY_COLUMNS",
     "FORMULA_STARTS",
-    "GUARDED_COLUMNS",
     "MAX_FILE_BYTES",
     "MAX_LISTED",
     "NOT_UTF8",

@@ -55,10 +55,6 @@ COLUMN_HELP = (
 )
 
 NOT_UTF8 = "This line is not UTF-8 text: save the file as 'CSV UTF-8' and import again."
-# Spreadsheets run a cell starting with one of these as a formula: exports quote such text
-# fields with a leading apostrophe, which the import takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-GUARDED_COLUMNS = ("name", "given_name", "family_name", "email")
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 

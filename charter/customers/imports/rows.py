@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from charter.core.csvsafe import unguard
 from charter.core.errors import DomainError
 
 from .. import rules, services
@@ -17,7 +18,7 @@ from ..models import (
     Customer,
     CustomerKind,
 )
-from .reading import COLUMNS, FORMULA_STARTS, _and
+from .reading import COLUMNS, _and
 
 
 @dataclass(frozen=True)
@@ -99,18 +100,12 @@ def parse_kind(raw: str) -> str:
     return value
 
 
-def unguard(text: str) -> str:
-    """Take off the apostrophe an export puts before text a spreadsheet would run."""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
-
-
 def parse_row(line: int, cells: list[str], columns: dict[str, int], lookups: Lookups) -> ParsedRow:
     """Read one row; every problem found goes into ``problems`` with what to do about it."""
 
     cell = dict.fromkeys(COLUMNS, "")  # a column the file does not have reads as blank
-    cell.update((name, cells[position].strip()) for name, position in columns.items())
+    # Charter's own exports guard cells against formulas: the apostrophes come off here.
+    cell.update((name, unguard(cells[position].strip())) for name, position in columns.items())
     row = ParsedRow(line=line, reference=cell["reference"])
     problems, fields = row.problems, row.fields
 
@@ -140,11 +135,11 @@ def parse_row(line: int, cells: list[str], columns: dict[str, int], lookups: Loo
                     f"The customer type '{raw}' is no longer in use: choose another type."
                 )
     for name, limit in _TEXT_LIMITS.items():
-        if raw := unguard(cell[name]):
+        if raw := cell[name]:
             if len(raw) > limit:
                 problems.append(f"The {name.replace('_', ' ')} is longer than {limit} characters.")
             fields[name] = raw
-    if raw := unguard(cell["email"]):
+    if raw := cell["email"]:
         fields["email"] = attempt(lambda: rules.normalise_email(raw))
     if raw := cell["phone"]:
         fields["phone"] = attempt(lambda: rules.normalise_phone(raw))
