@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "charter.core.middleware.AuditContextMiddleware",
+    "charter.core.middleware.ConstraintRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

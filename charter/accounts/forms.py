@@ -17,10 +17,15 @@ money_field = {
 
 class AuthorityCheckForm(_AccessibleForm):
     action = forms.ChoiceField(choices=AuthorityAction.choices)
-    amount = forms.DecimalField(label="Amount ($)", **money_field)
+    amount = forms.DecimalField(
+        label="Amount ($)",
+        error_messages={"min_value": "The amount cannot be negative: enter 0 or more."},
+        **money_field,
+    )
     item_value = forms.DecimalField(
         label="Item's value ($)",
         help_text="Needed when a limit is a percentage of the value.",
+        error_messages={"min_value": "The item's value cannot be negative: enter 0 or more."},
         **money_field,
     )
 
@@ -46,7 +51,13 @@ class DecisionForm(_AccessibleForm):
 
 
 class AuthorityLimitForm(forms.ModelForm):
+    """A role's limit for one action; the model's constraints word what they refuse."""
+
     class Meta:
         model = AuthorityLimit
         fields = ["allowed", "percent_of_value", "max_amount", "currency", "note"]
         labels = {"percent_of_value": "Percentage of the item's value", "max_amount": "Cap ($)"}
+        widgets = {
+            "percent_of_value": forms.NumberInput(attrs={"min": "0", "max": "100", "step": "0.01"}),
+            "max_amount": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+        }

@@ -147,15 +147,22 @@ class AuthorityLimit(models.Model):
     class Meta:
         ordering = ["role__rank", "action"]
         constraints = [
-            models.UniqueConstraint(fields=["role", "action"], name="one_limit_per_role_action"),
+            models.UniqueConstraint(
+                fields=["role", "action"],
+                name="one_limit_per_role_action",
+                violation_error_message="This role already has a limit for this action.",
+            ),
             models.CheckConstraint(
                 condition=Q(percent_of_value__isnull=True)
                 | Q(percent_of_value__gte=0, percent_of_value__lte=100),
                 name="authority_percent_between_0_and_100",
+                violation_error_message="The percentage must be between 0 and 100.",
             ),
             models.CheckConstraint(
                 condition=Q(max_amount__isnull=True) | Q(max_amount__gte=0),
                 name="authority_cap_not_negative",
+                violation_error_message="The cap cannot be negative: enter 0 or more, or leave "
+                "it blank for no cap.",
             ),
         ]
 
@@ -244,6 +251,9 @@ class ApprovalRequest(models.Model):
                 condition=Q(status="pending", decided_at__isnull=True)
                 | (~Q(status="pending") & Q(decided_at__isnull=False)),
                 name="approval_decided_iff_not_pending",
+                violation_error_message=(
+                    "This request was decided meanwhile: reload it to see the decision."
+                ),
             ),
         ]
 

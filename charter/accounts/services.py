@@ -135,13 +135,21 @@ def user_deactivate(*, user: User, left_on: date | None = None) -> User:
 
 
 # --- Authority limits -------------------------------------------------------------------------
-def _parse_decimal(value, label: str) -> Decimal | None:
+def _parse_decimal(
+    value, label: str, *, field: str | None = None, negative: bool = True
+) -> Decimal | None:
+    """A number, or None when blank; ``negative=False`` refuses one below 0 with a sentence."""
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation as error:
-        raise DomainError(f"{label} must be a number.") from error
+        raise DomainError(f"{label} must be a number.", field=field) from error
+    if not number.is_finite():
+        raise DomainError(f"{label} must be a number.", field=field)
+    if not negative and number < 0:
+        raise DomainError(f"{label} cannot be negative: enter 0 or more.", field=field)
+    return number
 
 
 @transaction.atomic
@@ -161,12 +169,10 @@ def authority_limit_set(
         raise NotPermitted("Only an administrator may change authority limits.")
     if action not in AuthorityAction.values:
         raise DomainError(f"Unknown action {action!r}.", field="action")
-    percent = _parse_decimal(percent_of_value, "The percentage")
-    cap = _parse_decimal(max_amount, "The cap")
+    percent = _parse_decimal(percent_of_value, "The percentage", field="percent_of_value")
+    cap = _parse_decimal(max_amount, "The cap", field="max_amount", negative=False)
     if percent is not None and not 0 <= percent <= 100:
         raise DomainError("The percentage must be between 0 and 100.", field="percent_of_value")
-    if cap is not None and cap < 0:
-        raise DomainError("The cap cannot be negative.", field="max_amount")
     if action not in VALUED_ACTIONS and (percent is not None or cap is not None):
         raise DomainError(
             f"“{AuthorityAction(action).label}” is allowed or not; it takes no amount.",
@@ -229,8 +235,8 @@ def approval_request_create(
     """
     if action not in AuthorityAction.values:
         raise DomainError(f"Unknown action {action!r}.", field="action")
-    amount = _parse_decimal(amount, "The amount")
-    item_value = _parse_decimal(item_value, "The item's value")
+    amount = _parse_decimal(amount, "The amount", field="amount", negative=False)
+    item_value = _parse_decimal(item_value, "The item's value", field="item_value", negative=False)
     if not description.strip():
         raise DomainError("Say what the approval is for.", field="description")
     decision = selectors.authority_check(

@@ -5,6 +5,8 @@ Reads go through ``customers.selectors`` (visibility, joins), writes through
 through ``charter.api.exceptions``.
 """
 
+from decimal import Decimal
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -273,8 +275,20 @@ class CustomerUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     preferred_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     customer_since = serializers.DateField(required=False)
-    annual_value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
-    balance = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    annual_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        error_messages={"min_value": "The value a year cannot be negative: enter 0 or more."},
+    )
+    balance = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        error_messages={"min_value": "The balance cannot be negative: enter 0 or more."},
+    )
     last_activity_on = serializers.DateField(required=False, allow_null=True)
     is_active = OptionalBooleanField(required=False)
 

@@ -6,10 +6,12 @@ import decimal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import IntegrityError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from charter.core.constraints import integrity_refusal
 from charter.core.errors import DomainError
 
 
@@ -29,6 +31,9 @@ def _unreadable(exc) -> str | None:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        # A database constraint stopped the write: its sentence, never its name or a 500.
+        exc = integrity_refusal(exc)
     if isinstance(exc, DomainError):
         set_rollback()  # a refusal never leaves half a change behind, even with ATOMIC_REQUESTS
         body = {"detail": exc.message}

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -8,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import csvsafe
 from .audit_display import describe_entries
 from .forms import AuditFilterForm
 from .selectors import audit_entries
@@ -71,7 +70,7 @@ CSV_CHUNK = 500
 
 def _audit_csv(entries) -> StreamingHttpResponse:
     """Every entry the filters match (not only the page shown), in the page's words."""
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo())  # sources and changes hold what users typed
 
     def rows():
         yield writer.writerow(CSV_HEADER)
@@ -102,14 +101,4 @@ def _csv_lines(writer, chunk):
             row.record,
             row.changes_text,
         ]
-        yield writer.writerow([csv_safe(cell) for cell in cells])
-
-
-# A local guard until the shared CSV helper lands in core: a spreadsheet runs a cell that
-# starts with one of these as a formula, so such a cell is kept as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+        yield writer.writerow(cells)

@@ -11,7 +11,7 @@ class CustomersConfig(AppConfig):
         from charter.core.audit_display import register_value_words
         from charter.core.timeline import register_timeline_source
 
-        from . import panels, rules, timeline
+        from . import panels, rules, tasks, timeline  # noqa: F401 (tasks: periodic)
 
         register_timeline_source("customers", timeline.customer_events)
         register_value_words("customers.segment", "conditions", rules.describe_conditions)

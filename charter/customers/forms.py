@@ -83,10 +83,22 @@ class CustomerForm(AccessibleForm):
     preferred_channel = forms.ChoiceField(choices=Channel.choices)
     customer_since = forms.DateField(widget=DATE)
     annual_value = forms.DecimalField(
-        label="Value a year ($)", max_digits=14, decimal_places=2, required=False, widget=MONEY
+        label="Value a year ($)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=MONEY,
+        error_messages={"min_value": "The value a year cannot be negative: enter 0 or more."},
     )
     balance = forms.DecimalField(
-        label="Balance ($)", max_digits=14, decimal_places=2, required=False, widget=MONEY
+        label="Balance ($)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=MONEY,
+        error_messages={"min_value": "The balance cannot be negative: enter 0 or more."},
     )
 
     def clean(self):

@@ -6,13 +6,12 @@ polls itself with HTMX until the import has finished.
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from charter.core import csvsafe
 from charter.core.errors import DomainError
 
 from . import imports
@@ -55,13 +54,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error.message)
         else:
             return redirect("customers:import-detail", pk=job.pk)
+    imports.customer_imports_fail_stopped()  # a killed run is not listed as "running"
     return render(
         request,
         "customers/import.html",
         {
             "form": form,
             "imports": imports.recent_imports(),
-            "columns": imports.COLUMN_HELP,
+            "columns": imports.column_help(),
         },
     )
 
@@ -69,6 +69,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("customers.view_customerimport", raise_exception=True)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imports.customer_imports_fail_stopped()
     try:
         job = imports.import_for_progress(pk)
     except CustomerImport.DoesNotExist as error:
@@ -82,6 +83,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bad_rows": job.bad_rows[:SHOWN_BAD_ROWS],
         "more_bad_rows": max(0, len(job.bad_rows) - SHOWN_BAD_ROWS),
         "took": took(job),
+        "earlier_note": imports.earlier_run_note(job),
     }
     template = "customers/_import_progress.html" if request.htmx else "customers/import_detail.html"
     return render(request, template, context)
@@ -101,7 +103,7 @@ def _bad_rows_csv(job: CustomerImport) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-bad-rows.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # references and reasons quote what was in the file
     writer.writerow(["line", "reference", "reason"])
     for row in job.bad_rows:
         writer.writerow([row.get("line"), row.get("reference"), row.get("reason")])

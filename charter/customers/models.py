@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 
@@ -83,7 +83,11 @@ class Customer(models.Model):
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +61412345678.")
+    phone = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="E.164, e.g. +61412345678, and any extension: +61892001000;ext=23.",
+    )
     preferred_channel = models.CharField(
         max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -124,7 +128,30 @@ class Customer(models.Model):
             ("manage_accounts", "Can own customers as their account manager"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["reference"], name="customer_reference_unique")
+            models.UniqueConstraint(
+                fields=["reference"],
+                name="customer_reference_unique",
+                violation_error_message="Another customer already has this reference.",
+            ),
+            # References match whatever their case: IW-0001 and iw-0001 are one customer.
+            models.UniqueConstraint(
+                Upper("reference"),
+                name="customer_reference_any_case",
+                violation_error_message=(
+                    "Another customer already has this reference (references match whatever "
+                    "their case)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_value__gte=0),
+                name="customer_annual_value_not_negative",
+                violation_error_message="The value a year cannot be negative: enter 0 or more.",
+            ),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0),
+                name="customer_balance_not_negative",
+                violation_error_message="The balance cannot be negative: enter 0 or more.",
+            ),
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="customer_by_name"),
@@ -153,7 +180,7 @@ class Contact(models.Model):
     name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=120, blank=True)
     email = models.EmailField(max_length=254, blank=True)
-    phone = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
     preferred_channel = models.CharField(
         max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -270,6 +297,9 @@ class AccountManagerAssignment(models.Model):
                 fields=["customer"],
                 condition=Q(ended_at__isnull=True),
                 name="one_current_account_manager",
+                violation_error_message=(
+                    "This customer's account manager was changed meanwhile: reload and try again."
+                ),
             )
         ]
 
@@ -351,6 +381,7 @@ class Holding(models.Model):
                 fields=["customer", "offering"],
                 condition=Q(status__in=["offered", "held"]),
                 name="one_open_holding_per_offering",
+                violation_error_message="The customer already has or was offered this product.",
             )
         ]
         # Segment rules ask "does this customer hold X?" per customer: without this index
@@ -432,6 +463,7 @@ class SegmentMembership(models.Model):
                 fields=["segment", "customer"],
                 condition=Q(left_at__isnull=True),
                 name="one_current_membership",
+                violation_error_message="The customer is already in this segment.",
             )
         ]
         indexes = [
@@ -495,7 +527,9 @@ class SegmentFeedback(models.Model):
         verbose_name_plural = "segment feedback"
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="segment_rating_1_to_5"
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="segment_rating_1_to_5",
+                violation_error_message="Give a rating from 1 to 5.",
             )
         ]
 
@@ -560,6 +594,17 @@ class CustomerImport(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     bad_rows = models.JSONField(default=list, help_text="[{line, reference, reason}, ...]")
     failure = models.TextField(blank=True)
+    # A run writes this with every chunk: a "running" import whose beat has stopped was killed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the file.")
+    earlier = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An earlier import of the same file that stopped part-way.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

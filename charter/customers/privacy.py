@@ -12,7 +12,6 @@ in their ``AppConfig.ready``; this module never imports them.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -26,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
+from charter.core import csvsafe
 from charter.core.errors import NotPermitted
 from charter.core.models import AuditEntry
 from charter.core.selectors import organisation_current
@@ -366,30 +366,22 @@ def access_report(customer: Customer) -> dict:
 
 
 # --- The file given to the customer -------------------------------------------------------------
-_NUMBER = re.compile(r"^[+-]?[\d.]+$")
-
-
-def _cell(value) -> str:
-    """A CSV cell. Text that a spreadsheet would run as a formula gets a leading apostrophe;
-    numbers such as +61412345678 or -25.00 are left as they are."""
+def _cell(value):
+    """A CSV cell's value: lists joined, mappings as JSON, yes or no; the writer guards it."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(str(_cell(v)) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    first = text[:1]
-    if first in ("=", "@", "\t", "\r") or (first in ("+", "-") and not _NUMBER.match(text)):
-        return "'" + text
-    return text
+    return value
 
 
 def _csv(columns: Iterable[str], rows: list[Row]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)  # what the customer told us may start like a formula
     columns = list(columns)
     writer.writerow(columns)
     for row in rows:

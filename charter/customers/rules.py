@@ -19,10 +19,14 @@ DEFAULT_REGION = "AU"
 
 
 # --- Phone numbers and emails ------------------------------------------------------------------
+PHONE_LENGTH = 32  # E.164 (at most 16 characters) and an extension: ";ext=" and 11 digits
+
+
 def normalise_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
     """A phone number in E.164 (+61412345678), or '' for blank; DomainError when not a number.
 
-    Numbers without a country code are read as Australian.
+    Numbers without a country code are read as Australian. An extension ("ext 23", "x23",
+    ";ext=23") is kept after the number as RFC 3966 writes it: +61892001000;ext=23.
     """
     raw = (raw or "").strip()
     if not raw:
@@ -41,7 +45,18 @@ def normalise_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
             f"'{raw}' is not a valid phone number: check the digits and the area code.",
             field="phone",
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number.extension:
+        e164 = f"{e164}{EXTENSION}{number.extension}"
+        if len(e164) > PHONE_LENGTH:
+            raise DomainError(
+                f"The extension of '{raw}' is longer than Charter keeps (11 digits).",
+                field="phone",
+            )
+    return e164
+
+
+EXTENSION = ";ext="
 
 
 _PUNCTUATION = re.compile(r"[\s().\-]")
@@ -113,6 +128,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def reference_key(reference: str, *, ascii_only: bool = False) -> str:
+    """A reference as compared whatever its case (IW-0001 is iw-0001): in capitals, as the
+    database's UPPER() writes it, so that a match here is a match in its unique index.
+
+    ``ascii_only``: SQLite's UPPER() changes only a to z.
+    """
+    if reference.isascii():
+        return reference.upper()
+    if ascii_only:
+        return reference.translate(_ASCII_UPPER)
+    # One character for one, as PostgreSQL's does ("ß" stays "ß", not "SS").
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in reference)
+
+
 _APOSTROPHES = re.compile(r"['\u2019]")
 
 
@@ -128,6 +160,7 @@ def _parts(text: str) -> list[str]:
 
 def phone_terms(e164: str) -> set[str]:
     """A stored number is found by its international digits and, at home, its national ones."""
+    e164 = (e164 or "").split(EXTENSION, 1)[0]  # the extension is not dialled to find them
     if not e164:
         return set()
     digits = e164.lstrip("+")

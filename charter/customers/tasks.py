@@ -1,6 +1,12 @@
-"""Background work about customers: segment notices by email, imports. Tasks take ids."""
+"""Background work about customers: segment notices by email, imports. Tasks take ids.
+
+Tasks import the work they run; the services queue them by dotted path and never import this
+module, so there is no circle.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -9,7 +15,9 @@ from django_tasks import task
 
 from charter.core.audit import audit_context
 from charter.core.models import Interface, Organisation
+from charter.core.scheduling import periodic
 
+from .imports import customer_import_run, customer_imports_fail_stopped
 from .models import NoticeStatus, SegmentNotice
 
 
@@ -70,7 +78,14 @@ def send_segment_notices(notice_ids: list[int]) -> int:
 @task()
 def run_customer_import(import_id: int) -> None:
     """Run an uploaded customers file (the import service reports progress as it goes)."""
-    from .imports import customer_import_run
-
     with audit_context(interface=Interface.TASK, source="run_customer_import"):
+        customer_imports_fail_stopped()  # one killed before this worker started is not "running"
         customer_import_run(import_id=import_id)
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def fail_stopped_customer_imports() -> int:
+    """Imports left "running" by a process that was killed are marked failed, with what they did."""
+    with audit_context(interface=Interface.TASK, source="fail_stopped_customer_imports"):
+        return customer_imports_fail_stopped()

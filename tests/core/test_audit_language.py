@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from charter.accounts import services
 from charter.accounts.models import ApprovalRequest, AuthorityLimit, Role, RoleCode, Team
+from charter.core.csvsafe import guard as csv_safe
 from charter.core.models import AuditEntry
-from charter.core.views import csv_safe
 
 pytestmark = pytest.mark.django_db
 

@@ -457,7 +457,7 @@ def test_only_roles_allowed_to_import_may_import(make_user):
 def test_an_unexpected_error_marks_the_import_failed_and_keeps_the_chunks_before(
     types, monkeypatch
 ):
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(imports.run, "CHUNK_SIZE", 2)
     original = imports._Plan.write
     calls = {"n": 0}
 
@@ -541,7 +541,7 @@ def test_updating_many_rows_also_takes_a_few_queries(types, offerings, amy):
 
 # --- The command ----------------------------------------------------------------------------------
 def test_the_command_shows_progress_a_summary_and_every_bad_row(tmp_path, types, amy, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(imports.run, "CHUNK_SIZE", 2)
     path = tmp_path / "customers.csv"
     path.write_bytes(
         csv_bytes(

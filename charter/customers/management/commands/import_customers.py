@@ -47,6 +47,8 @@ class Command(AuditedCommand):
         except DomainError as error:
             raise CommandError(f"{path.name} cannot be imported: {error.message}") from error
         self.stdout.write(f"Importing {path.name} (import {job.pk})")
+        if job.earlier_id:
+            self.stdout.write(imports.earlier_run_note(job))
         job = imports.customer_import_run(import_id=job.pk, progress=self._progress)
         if job.status == ImportStatus.FAILED:
             raise CommandError(f"{path.name} was not imported: {job.failure}")

@@ -17,6 +17,7 @@ from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandError
 
+from charter.core import csvsafe
 from charter.feedback.categoriser import starter_categoriser
 
 ADDED = (
@@ -94,7 +95,7 @@ class Command(BaseCommand):
 
     def _write(self, rows: list[list]) -> None:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        csvsafe.writer(buffer, lineterminator="\n").writerows(rows)  # comments are anyone's text
         self.stdout.write(buffer.getvalue(), ending="")
 
 
