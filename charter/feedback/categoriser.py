@@ -23,10 +23,12 @@ Pure Python and scikit-learn: no models, no database.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .cues import cues
+from .cues import cues, lowered_cues
 
 TOPICS = (
     "delivery",
@@ -136,6 +138,10 @@ class _Features:
         self.idf = np.concatenate(idf).astype(np.float32)
         self._word_grams = self.words.build_analyzer() if self.words else None
         self._word_columns = self.words.vocabulary_ if self.words else {}
+        # The library's word analyser, written out for the settings above (lower case, its
+        # token pattern, 1-2 grams): the same n-grams without its function calls per comment.
+        plain = self.words is not None and self.words.ngram_range == (1, 2)
+        self._tokens = re.compile(self.words.token_pattern) if plain else None
         self._char_grams = self.chars.build_analyzer() if self.chars else None
         self._char_columns = (
             {gram: i + self.n_words for gram, i in self.chars.vocabulary_.items()}
@@ -148,8 +154,9 @@ class _Features:
             else None
         )
         # char_wb n-grams never cross a space, so a word's columns are worth remembering: the
-        # same few thousand words make up most comments.
-        self._columns_of_word: dict[str, list[int]] = {}
+        # same few thousand words make up most comments. Each word remembered has an id; its
+        # columns are kept as a list (for one comment) and in flat arrays (for a batch).
+        self._forget_words()
 
     def fitted_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The library's own transform, used for training (and to check ours against)."""
@@ -160,45 +167,114 @@ class _Features:
 
     def columns(self, text: str) -> list[int]:
         """The column of every known n-gram and cue in ``text``, once per occurrence."""
-        found: list[int] = []
-        if self._word_grams is not None:
-            get = self._word_columns.get
-            found = [i for i in map(get, self._word_grams(text)) if i is not None]
+        lowered = text.lower()
+        found = self._word_and_cue_columns(lowered, text)
         if self._char_grams is not None:
-            remembered = self._columns_of_word
-            for word in text.lower().split():
-                columns = remembered.get(word)
-                if columns is None:
-                    get = self._char_columns.get
-                    columns = [i for i in map(get, self._char_grams(word)) if i is not None]
-                    if len(remembered) >= _CACHE_WORDS:
-                        remembered.clear()
-                    remembered[word] = columns
-                found += columns
-        if self._cue_columns is not None:
-            get = self._cue_columns.get
-            found += [i for i in map(get, cues(text)) if i is not None]
+            if len(self._char_lists) >= _CACHE_WORDS:
+                self._forget_words()
+            lists = self._char_lists
+            for word_id in self._word_ids(lowered.split()):
+                found += lists[word_id]
         return found
 
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The same numbers as ``fitted_matrix``, several times faster."""
-        indices: list[int] = []
-        indptr = [0]
+        """The same numbers as ``fitted_matrix``, several times faster: the words' character
+        n-grams are gathered by numpy from what is remembered of each word."""
+        if len(self._char_lists) >= _CACHE_WORDS:
+            self._forget_words()
+        n = len(texts)
+        small: list[int] = []  # word n-gram and cue columns, comment after comment
+        small_sizes: list[int] = []
+        word_ids: list[int] = []  # the id of every word, comment after comment
+        word_sizes: list[int] = []
         for text in texts:
-            indices += self.columns(text)
-            indptr.append(len(indices))
+            lowered = text.lower()
+            columns = self._word_and_cue_columns(lowered, text)
+            small += columns
+            small_sizes.append(len(columns))
+            if self._char_grams is not None:
+                ids = self._word_ids(lowered.split())
+                word_ids += ids
+                word_sizes.append(len(ids))
+        small_sizes = np.asarray(small_sizes, dtype=np.intp)
+        char_sizes = np.zeros(n, dtype=np.intp)
+        if word_ids:
+            flat, starts, lengths = self._flat_char_columns()
+            ids = np.asarray(word_ids, dtype=np.intp)
+            sizes = lengths[ids]
+            chars = flat[_spread(starts[ids], sizes)]  # every occurrence's columns in turn
+            char_sizes = np.bincount(
+                np.repeat(np.arange(n), word_sizes), weights=sizes, minlength=n
+            ).astype(np.intp)
+        # Each comment's word and cue columns, then its character columns, row after row.
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(small_sizes + char_sizes, out=indptr[1:])
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        indices[_spread(indptr[:-1], small_sizes)] = small
+        if word_ids:
+            indices[_spread(indptr[:-1] + small_sizes, char_sizes)] = chars
         counts = sparse.csr_matrix(
-            (
-                np.ones(len(indices), dtype=np.float32),
-                np.asarray(indices, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int32),
-            ),
-            shape=(len(texts), self.width),
+            (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(n, self.width)
         )
-        counts.sum_duplicates()
-        rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
-        counts.data = self._weigh(counts.data, counts.indices, rows, len(texts))
+        counts.sum_duplicates()  # each n-gram once, with its count
+        rows = np.repeat(np.arange(n), np.diff(counts.indptr))
+        counts.data = self._weigh(counts.data, counts.indices, rows, n)
         return counts
+
+    def _word_and_cue_columns(self, lowered: str, text: str) -> list[int]:
+        found: list[int] = []
+        if self._tokens is not None:
+            get = self._word_columns.get
+            tokens = self._tokens.findall(lowered)
+            found = [i for i in map(get, tokens) if i is not None]
+            found += [i for i in map(get, map(" ".join, pairwise(tokens))) if i is not None]
+        elif self._word_grams is not None:
+            get = self._word_columns.get
+            found = [i for i in map(get, self._word_grams(text)) if i is not None]
+        if self._cue_columns is not None:
+            get = self._cue_columns.get
+            found += [i for i in map(get, lowered_cues(lowered)) if i is not None]
+        return found
+
+    def _word_ids(self, words: list[str]) -> list[int]:
+        ids = list(map(self._ids.get, words))
+        if None in ids:
+            for at, word in enumerate(words):
+                if ids[at] is None:
+                    ids[at] = self._ids.get(word)
+                    if ids[at] is None:
+                        ids[at] = self._remember(word)
+        return ids
+
+    def _remember(self, word: str) -> int:
+        get = self._char_columns.get
+        self._char_lists.append([i for i in map(get, self._char_grams(word)) if i is not None])
+        self._ids[word] = len(self._char_lists) - 1
+        return self._ids[word]
+
+    def _forget_words(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._char_lists: list[list[int]] = []
+        self._flat = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.intp), np.zeros(0, np.intp))
+
+    def _flat_char_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every remembered word's columns end to end, with where each starts and its length;
+        extended with the words remembered since last asked."""
+        flat, starts, lengths = self._flat
+        known = len(lengths)
+        if known < len(self._char_lists):
+            new = self._char_lists[known:]
+            new_lengths = np.fromiter(map(len, new), dtype=np.intp, count=len(new))
+            new_starts = len(flat) + np.cumsum(new_lengths) - new_lengths
+            new_flat = np.fromiter(
+                (i for columns in new for i in columns), dtype=np.int32, count=new_lengths.sum()
+            )
+            self._flat = flat, starts, lengths = (
+                np.concatenate([flat, new_flat]),
+                np.concatenate([starts, new_starts]),
+                np.concatenate([lengths, new_lengths]),
+            )
+        return flat, starts, lengths
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """One comment's non-zero (columns, values), without building a sparse matrix."""
@@ -216,6 +292,12 @@ class _Features:
         values /= norms[block]
         values[columns >= self.n_text] *= CUE_WEIGHT
         return values.astype(np.float32)
+
+
+def _spread(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i], starts[i] + 1, ...`` for ``sizes[i]`` places, for every i."""
+    ends = np.cumsum(sizes)
+    return np.repeat(starts - (ends - sizes), sizes) + np.arange(ends[-1] if len(ends) else 0)
 
 
 def _fitted(vectoriser: TfidfVectorizer, texts: Sequence[str]) -> TfidfVectorizer | None:

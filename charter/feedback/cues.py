@@ -162,11 +162,33 @@ def lexicon() -> dict[str, float]:
     return valences
 
 
+_CONTRAST, _NEGATOR, _MODAL_NEGATOR, _PHRASE = "but", "not", "can't", "phrase"
+
+
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, object]:
+    """What each word that is not plain does: a valence (a float), or one of the roles above."""
+    roles: dict[str, object] = dict(lexicon())
+    roles.update(dict.fromkeys(NEGATORS, _NEGATOR))
+    roles.update(dict.fromkeys(_MODAL, _MODAL_NEGATOR))
+    roles.update(dict.fromkeys(CONTRASTS, _CONTRAST))
+    roles.update(dict.fromkeys((first for first, _ in PHRASES), _PHRASE))
+    return roles
+
+
 def cues(text: str) -> list[str]:
     """The cue tokens of one comment (see the module's docstring)."""
-    lowered = text.lower().replace("\u2019", "'")
+    return lowered_cues(text.lower())
+
+
+def lowered_cues(lowered: str) -> list[str]:
+    """``cues`` of a text already in lower case."""
+    # Written for speed (it runs for every comment sorted): plain words, the most, take the
+    # shortest path through the loop.
+    if "\u2019" in lowered:
+        lowered = lowered.replace("\u2019", "'")
     words = _WORDS.findall(lowered)
-    valences = lexicon()
+    roles = _roles()
     found: list[str] = []
     scope = 0  # words still under a negator
     after = False  # past a "but"
@@ -179,25 +201,37 @@ def cues(text: str) -> list[str]:
         if skip:
             skip = False
             continue
-        if word[0] in _PUNCTUATION:
-            scope = 0
+        role = roles.get(word)
+        if role is None:
+            if word[0] in _PUNCTUATION:
+                scope = 0
+            else:
+                n_words += 1
+                if scope:
+                    found.append("not_" + word)
+                    scope -= 1
             continue
         n_words += 1
-        v = PHRASES.get((word, words[at + 1])) if at + 1 < len(words) else None
-        if v is not None:
-            skip = True
-        elif word in CONTRASTS:
+        if role is _PHRASE:
+            v = PHRASES.get((word, words[at + 1])) if at + 1 < len(words) else None
+            if v is not None:
+                skip = True
+            else:
+                role = lexicon().get(word, 0.0)
+                if word in NEGATORS:
+                    role = _MODAL_NEGATOR if word in _MODAL else _NEGATOR
+        if role is _CONTRAST:
             after, scope = True, 0
             continue
-        elif word in NEGATORS:
+        if role is _NEGATOR or role is _MODAL_NEGATOR:
             scope = WINDOW
-            modal = word in _MODAL or (at > 0 and words[at - 1] in ("could", "can"))
+            modal = role is _MODAL_NEGATOR or (at > 0 and words[at - 1] in ("could", "can"))
             continue
-        else:
-            v = valences.get(word, 0.0)
+        if not skip:
+            v = role
         negated = scope > 0
-        scope = max(0, scope - 1)
         if negated:
+            scope -= 1
             found.append("not_" + word)
         if not v:
             continue
@@ -206,7 +240,7 @@ def cues(text: str) -> list[str]:
             # "couldn't be happier", "can't ask for better", "couldn't be more helpful": praise.
             negated = False
             found.append("not_more")
-        if v > 0 and any(w in INTERJECTIONS for w in words[max(0, at - 2) : at]):
+        if v > 0 and at and not INTERJECTIONS.isdisjoint(words[max(0, at - 2) : at]):
             found.append("oh_p")
         strength = 1 if abs(v) < 1.5 else 2 if abs(v) < 2.5 else 3
         lean = ("not_" if negated else "") + ("p" if v > 0 else "n") + str(strength)
@@ -229,15 +263,19 @@ def cues(text: str) -> list[str]:
         found.append("n_then_p")
     if len(words) > 1 and words[-1] == "not" and words[-2][0] in _PUNCTUATION:
         found.append("final_not")  # "really made my day. not"
-    if _SCARE_QUOTES.search(lowered):
+    if ("'" in lowered or '"' in lowered or "\u2018" in lowered or "\u201c" in lowered) and (
+        _SCARE_QUOTES.search(lowered)
+    ):
         found.append("quoted")
     if "?" in lowered:
         found.append("ask")
     if "!" in lowered:
         found.append("exclaim")
-    length = 1 if n_words <= 1 else 2 if n_words <= 3 else 4 if n_words <= 8 else 9
-    found.append(f"len_{length}")
+    found.append(_LENGTHS[n_words] if n_words < 9 else "len_9")
     return found
+
+
+_LENGTHS = ["len_1", "len_1", "len_2", "len_2", "len_4", "len_4", "len_4", "len_4", "len_4"]
 
 
 def _comparative(word: str) -> bool:
