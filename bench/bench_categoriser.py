@@ -3,7 +3,7 @@
 - ``categoriser_batch``: 50,000 comments made by recombining the 480 starter comments' sentences
   (with stray words, order numbers and typos the model has never seen, so its per-word memory
   is not always a hit), sorted 10,000 at a time on one core with one BLAS/OpenMP thread.
-  Target: at least 10,000 comments a second.
+  Target: at least 10,000 comments a second, by the clock and in CPU time.
 - ``categoriser_single``: 2,000 of them sorted one at a time, as a comment arrives from a form
   or an email. Targets: p50 and p95 under 1 ms.
 - ``categoriser_quality``: each head trained on 75% of the training comments and scored on the
@@ -126,11 +126,11 @@ def _batch(ctx: Context, categoriser: Categoriser) -> list[dict]:
     n = ctx.size(SIZES["batch"])
     comments = made_up_comments(n)
     categoriser.sort(made_up_comments(100, seed=SEED + 1))  # first-call costs, not the sorting
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     sorted_ = []
     for at in range(0, n, BATCH):
         sorted_ += categoriser.sort(comments[at : at + BATCH])
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
     words = sum(len(comment.split()) for comment in comments) / n
     return [
         figure("categoriser_batch", f"sort {n:,} comments ({words:.0f} words each)", seconds, "s"),
@@ -138,6 +138,15 @@ def _batch(ctx: Context, categoriser: Categoriser) -> list[dict]:
             "categoriser_batch",
             "comments a second, one core",
             n / seconds,
+            "comments/s",
+            above=PER_SECOND,
+        ),
+        # The same on the core's own clock: what it does while it runs, whether or not other
+        # processes share the core (on a busy machine the figure above falls, this one not).
+        figure(
+            "categoriser_batch",
+            "comments a second of CPU time",
+            n / cpu,
             "comments/s",
             above=PER_SECOND,
         ),
