@@ -5,19 +5,22 @@ The categoriser learns words from its training comments, so a word it has never 
 it little. These cues give it that from a lexicon instead: the valence of each word (-4 to +4)
 from VADER's lexicon, which ships inside the ``vaderSentiment`` package (only its word list is
 read here, not its scoring code), and from a short list of customer-service words that lexicon
-does not rate ("late", "faulty", "overcharged", "prompt"), written for Charter.
+does not rate ("late", "snapped", "overcharged", "prompt"), written for Charter.
 
 Each comment becomes a handful of tokens the model weighs like words:
 
 - ``p2``, ``n3``...: a word of positive or negative valence, by strength (1 mild, 2, 3 strong);
   ``not_p2`` when a negator ("not", "never", "didn't", "wasnt") stands up to three words before
   it in the same clause, so "not happy" and "not bad" are told apart from "happy" and "bad";
+  ``not_<word>`` for every word in a negator's reach, valenced or not ("never late"); and
+  ``not_more`` where "couldn't be happier" or "can't ask for better" is praise after all;
 - ``late_`` before either when it comes after "but", "though" or "however", the part of a mixed
   comment that usually carries its weight;
 - ``sum_...``: the comment's overall lean, the clause after a "but" counting three times the one
   before, in a few bands; ``sum_none`` when no word has a valence;
 - ``p_then_n`` and ``n_then_p``: praise in the first words, then trouble (sarcasm, or a mixed
-  comment), and the reverse; ``quoted``: a 'word' in scare quotes; ``ask`` and ``exclaim``;
+  comment), and the reverse; ``oh_p``: praise just after "oh", "yeah" or "sure"; ``final_not``:
+  a closing "... not"; ``quoted``: a 'word' in scare quotes; ``ask`` and ``exclaim``;
   ``len_...``: how many words, in bands (a one-word comment is read differently).
 
 Misspelt words are left to the character n-grams: matching them to lexicon words one letter
