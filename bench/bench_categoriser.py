@@ -1,15 +1,17 @@
 """The feedback categoriser: how fast it sorts comments, and how well.
 
-- ``categoriser_batch``: 50,000 comments made by recombining the starter comments' sentences
+- ``categoriser_batch``: 50,000 comments made by recombining the 480 starter comments' sentences
   (with stray words, order numbers and typos the model has never seen, so its per-word memory
   is not always a hit), sorted 10,000 at a time on one core with one BLAS/OpenMP thread.
-  Target: at least 10,000 comments a second.
+  Target: at least 10,000 comments a second, by the clock and in CPU time.
 - ``categoriser_single``: 2,000 of them sorted one at a time, as a comment arrives from a form
-  or an email. Target: p95 under 1 ms.
-- ``categoriser_quality``: each head trained on 75% of the starter comments and scored on the
-  rest (macro-F1, the mean over labels, so a rare label counts as much as a common one; and
-  accuracy), and the time to train all three heads on every starter comment. Target: macro-F1
-  at least 0.6 for topic and sentiment.
+  or an email. Targets: p50 and p95 under 1 ms.
+- ``categoriser_quality``: each head trained on 75% of the training comments and scored on the
+  rest, and trained on all of them and scored on the unseen comments written apart from them
+  (macro-F1, the mean over labels, so a rare label counts as much as a common one; accuracy;
+  and on the unseen comments the mean confidence, which calibrated is close to the accuracy);
+  and the time to train all three heads on every training comment. Targets: macro-F1 at least
+  0.6 for topic and sentiment held out, and at least 0.75 for sentiment on unseen comments.
 
 Needs no database.
 """
@@ -17,6 +19,7 @@ Needs no database.
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import random
 import re
@@ -25,10 +28,12 @@ import time
 from bench.support import Context, figure, percentile
 from charter.feedback.categoriser import (
     HEADS,
+    TRAINING_CSVS,
     Categoriser,
-    held_out_report,
     starter_comments,
+    unseen_comments,
 )
+from charter.feedback.categoriser_quality import held_out_report, unseen_report
 
 MODULE = "categoriser"
 ENTRIES = ("categoriser_batch", "categoriser_single", "categoriser_quality")
@@ -38,6 +43,7 @@ BATCH = 10_000
 PER_SECOND = 10_000
 SINGLE_MS = 1.0
 MACRO_F1 = {"topic": 0.6, "sentiment": 0.6}
+UNSEEN_MACRO_F1 = {"sentiment": 0.75}
 TRAIN_SECONDS = 5.0
 
 
@@ -55,7 +61,7 @@ def run(ctx: Context) -> list[dict]:
             ctx.say("sorting comments one at a time")
             rows += _single(ctx, categoriser)
         if "categoriser_quality" in wanted:
-            ctx.say("scoring each head on held-out starter comments")
+            ctx.say("scoring each head on held-out and on unseen comments")
             rows += _quality(train_seconds)
     return rows
 
@@ -85,12 +91,15 @@ def one_core():
 
 
 def made_up_comments(n: int, seed: int = SEED) -> list[str]:
-    """``n`` comments recombined from the starter comments' sentences and words."""
+    """``n`` comments recombined from the 480 starter comments' sentences and words (the same
+    workload as before the shorter training comments were added)."""
     rng = random.Random(seed)
+    with TRAINING_CSVS[0].open(encoding="utf-8", newline="") as handle:
+        starter = [row["comment"] for row in csv.DictReader(handle)]
     sentences = [
         sentence
-        for row in starter_comments()
-        for sentence in re.split(r"(?<=[.!?])\s+", row.comment)
+        for comment in starter
+        for sentence in re.split(r"(?<=[.!?])\s+", comment)
         if sentence
     ]
     words = [word for sentence in sentences for word in sentence.split()]
@@ -117,11 +126,11 @@ def _batch(ctx: Context, categoriser: Categoriser) -> list[dict]:
     n = ctx.size(SIZES["batch"])
     comments = made_up_comments(n)
     categoriser.sort(made_up_comments(100, seed=SEED + 1))  # first-call costs, not the sorting
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     sorted_ = []
     for at in range(0, n, BATCH):
         sorted_ += categoriser.sort(comments[at : at + BATCH])
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
     words = sum(len(comment.split()) for comment in comments) / n
     return [
         figure("categoriser_batch", f"sort {n:,} comments ({words:.0f} words each)", seconds, "s"),
@@ -129,6 +138,15 @@ def _batch(ctx: Context, categoriser: Categoriser) -> list[dict]:
             "categoriser_batch",
             "comments a second, one core",
             n / seconds,
+            "comments/s",
+            above=PER_SECOND,
+        ),
+        # The same on the core's own clock: what it does while it runs, whether or not other
+        # processes share the core (on a busy machine the figure above falls, this one not).
+        figure(
+            "categoriser_batch",
+            "comments a second of CPU time",
+            n / cpu,
             "comments/s",
             above=PER_SECOND,
         ),
@@ -147,7 +165,9 @@ def _single(ctx: Context, categoriser: Categoriser) -> list[dict]:
         categoriser.sort_one(comment)
         samples.append((time.perf_counter() - start) * 1000)
     return [
-        figure("categoriser_single", "sort_one p50", percentile(samples, 50), "ms"),
+        figure(
+            "categoriser_single", "sort_one p50", percentile(samples, 50), "ms", below=SINGLE_MS
+        ),
         figure(
             "categoriser_single", "sort_one p95", percentile(samples, 95), "ms", below=SINGLE_MS
         ),
@@ -158,13 +178,14 @@ def _quality(train_seconds: float) -> list[dict]:
     rows = [
         figure(
             "categoriser_quality",
-            "train three heads on the starter comments",
+            f"train three heads on the {len(starter_comments()):,} training comments",
             train_seconds,
             "s",
             below=TRAIN_SECONDS,
         )
     ]
-    report = held_out_report(starter_comments())
+    training = starter_comments()
+    report = held_out_report(training)
     for head in HEADS:
         evaluation = report[head]
         rows += [
@@ -176,5 +197,24 @@ def _quality(train_seconds: float) -> list[dict]:
                 above=MACRO_F1.get(head),
             ),
             figure("categoriser_quality", f"{head} accuracy", round(evaluation.accuracy, 3), ""),
+        ]
+    unseen = unseen_report(training, unseen_comments())
+    for head in HEADS:
+        evaluation = unseen[head]
+        rows += [
+            figure(
+                "categoriser_quality",
+                f"{head} macro-F1 ({evaluation.n_test} unseen)",
+                round(evaluation.macro_f1, 3),
+                "",
+                above=UNSEEN_MACRO_F1.get(head),
+            ),
+            figure("categoriser_quality", f"{head} accuracy", round(evaluation.accuracy, 3), ""),
+            figure(
+                "categoriser_quality",
+                f"{head} mean confidence",
+                round(evaluation.mean_confidence, 3),
+                "",
+            ),
         ]
     return rows

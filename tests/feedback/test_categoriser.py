@@ -1,4 +1,5 @@
-"""The feedback categoriser, its starter comments and its two commands (no database)."""
+"""The feedback categoriser, its training and unseen comments, its sentiment cues and its two
+commands (no database)."""
 
 import csv
 import io
@@ -14,22 +15,35 @@ from charter.feedback.categoriser import (
     DIMENSIONS,
     HEADS,
     SENTIMENTS,
+    TEMPERATURES,
     TOPICS,
+    UNSEEN_CSV,
     Categoriser,
     LabelledComment,
     Sorted,
     TextClassifier,
-    evaluate,
-    held_out_report,
     starter_categoriser,
     starter_comments,
+    unseen_comments,
 )
+from charter.feedback.categoriser_quality import (
+    evaluate,
+    fit_temperatures,
+    held_out_report,
+    shipped_report,
+)
+from charter.feedback.cues import cues
 
 SHIPPED = {"topic": TOPICS, "dimension": DIMENSIONS, "sentiment": SENTIMENTS}
-# Held-out macro-F1 on the starter comments (a quarter held out, seed 2026) measured 0.709 for
-# topic, 0.636 for dimension and 0.677 for sentiment; the floors leave room for small changes
-# to the data or the libraries, not for a model that has stopped learning.
-MACRO_F1_FLOORS = {"topic": 0.62, "dimension": 0.55, "sentiment": 0.60}
+# Held-out macro-F1 on the 1,353 training comments (a quarter held out, seed 2026) measured
+# 0.836 for topic, 0.685 for dimension and 0.769 for sentiment; the floors leave room for small
+# changes to the data or the libraries, not for a model that has stopped learning.
+MACRO_F1_FLOORS = {"topic": 0.78, "dimension": 0.63, "sentiment": 0.72}
+# On the unseen comments, trained on the 480 starter comments alone and without cues, the model
+# measured 0.736 for topic, 0.593 for dimension and 0.638 for sentiment; a manager needs 0.75
+# for sentiment. Now 0.819, 0.697 and 0.799. Topic and dimension must not fall back below then.
+UNSEEN_FLOORS = {"topic": 0.74, "dimension": 0.60, "sentiment": 0.75}
+STYLES = {"short", "sarcastic", "mixed", "misspelt", "negated", "plain"}
 ADDED = [
     "topic",
     "topic_confidence",
@@ -87,6 +101,103 @@ def test_starter_comments_are_not_repeated_or_blank():
     assert repeated == []
 
 
+# --- The unseen comments ----------------------------------------------------------------------
+def _said(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_the_unseen_comments_are_many_labelled_and_never_trained_on():
+    unseen = unseen_comments()
+    assert len(unseen) >= 300
+    for head, shipped in SHIPPED.items():
+        assert set(getattr(row, head) for row in unseen) == set(shipped), head
+    training = {_said(row.comment) for row in starter_comments()}
+    assert [row.comment for row in unseen if _said(row.comment) in training] == []
+    said = [_said(row.comment) for row in unseen]
+    assert [text for text, n in Counter(said).items() if n > 1] == []
+
+
+def test_the_unseen_comments_are_in_the_voices_the_training_comments_lacked():
+    with UNSEEN_CSV.open(encoding="utf-8") as handle:
+        styles = Counter(row["style"] for row in csv.DictReader(handle))
+    assert set(styles) == STYLES
+    assert min(styles.values()) >= 30, styles
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_macro_f1_on_unseen_comments_meets_its_floor(head):
+    # Trains on the shipped training comments, as Charter does, and scores each head on the
+    # comments written apart from them. Sentiment must reach the 0.75 a manager needs.
+    evaluation = shipped_report()["unseen"][head]
+    assert evaluation.n_train == len(starter_comments())
+    assert evaluation.n_test == len(unseen_comments())
+    assert evaluation.macro_f1 >= UNSEEN_FLOORS[head], (head, evaluation.macro_f1)
+    assert sum(map(sum, evaluation.confusion)) == evaluation.n_test
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_confidences_on_unseen_comments_mean_what_they_say(head):
+    # Calibrated: the mean probability given is within 5 points of the share sorted right.
+    evaluation = shipped_report()["unseen"][head]
+    assert evaluation.mean_confidence == pytest.approx(evaluation.accuracy, abs=0.05)
+
+
+def test_the_shipped_temperatures_are_the_ones_the_training_comments_give():
+    # Fitted again by cross-validation: when the data or the settings change, update them.
+    assert fit_temperatures(starter_comments()) == pytest.approx(TEMPERATURES, abs=0.05)
+
+
+def test_a_temperature_scales_the_scores_and_keeps_the_order():
+    rows = starter_comments()[::3]
+    plain = Categoriser.train(rows, temperatures={})
+    warm = Categoriser.train(rows, temperatures={"sentiment": 2.0})
+    comments = ["late again", "lovely staff", "where is my order?"]
+    plain_p = plain.probabilities(comments)["sentiment"]
+    warm_p = warm.probabilities(comments)["sentiment"]
+    expected = np.exp(np.log(plain_p) / 2.0)
+    np.testing.assert_allclose(warm_p, expected / expected.sum(axis=1, keepdims=True), atol=1e-5)
+    assert (warm_p.argmax(axis=1) == plain_p.argmax(axis=1)).all()
+    np.testing.assert_allclose(
+        warm.probabilities(comments)["topic"], plain.probabilities(comments)["topic"], atol=1e-6
+    )
+
+
+# --- Sentiment cues ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("comment", "present", "absent"),
+    [
+        ("happy with it", {"p3", "sum_p3"}, {"not_p3"}),
+        ("wasn't happy", {"not_p3", "not_happy", "sum_n2"}, {"p3"}),
+        ("not unhelpful, to be fair", {"not_n2", "not_unhelpful", "p1"}, {"n2"}),
+        ("couldn't be happier", {"not_more", "p2", "sum_p2"}, {"not_p2"}),
+        ("not the best", {"not_p3", "sum_n2"}, {"not_more"}),
+        ("the officer was lovely but the widget broke again", {"p3", "late_n2", "sum_n3"}, {"n2"}),
+        ("great, another week of waiting. love it", {"p_then_n"}, set()),
+        ("oh wonderful, more hold music", {"oh_p"}, set()),
+        ("thanks for 'helping' me", {"quoted"}, set()),
+        ("really made my day. not", {"final_not"}, set()),
+        ("where's my order??", {"ask", "sum_none", "len_2"}, set()),
+        ("meh", {"len_1"}, {"sum_none"}),
+        ("the widgets came late and faulty", {"n1", "n2", "len_4"}, set()),
+    ],
+)
+def test_cues_read_valence_through_negation_and_but(comment, present, absent):
+    found = set(cues(comment))
+    assert present <= found, found
+    assert not absent & found, found
+
+
+def test_cues_read_vaders_lexicon_from_the_installed_package():
+    # Words only VADER's list rates (not Charter's service words) still get a valence.
+    assert set(cues("a splendid outcome")) >= {"p3", "sum_p3"}
+    assert set(cues("a dreadful, abysmal outcome")) & {"n2", "n3"}
+
+
+def test_cues_of_blank_or_wordless_text():
+    assert cues("") == ["sum_none", "len_1"]
+    assert cues("!!!") == ["sum_none", "exclaim", "len_1"]
+
+
 @pytest.mark.parametrize("head", HEADS)
 def test_held_out_macro_f1_on_the_starter_comments_stays_above_its_floor(head):
     evaluation = held_out_report(starter_comments())[head]
@@ -135,14 +246,18 @@ def test_sorting_one_at_a_time_agrees_with_sorting_a_batch():
 def test_the_hand_written_prediction_gives_scikit_learns_probabilities():
     # The categoriser does the tf-idf and softmax sums itself for speed; they must stay the
     # library's sums, or the model is no longer the transparent one that was trained.
+    # Each head's probabilities are the library's at its temperature: softmax(log p / T).
     categoriser = starter_categoriser()
     heads = categoriser._heads
     comments = ["On hold 40 mins, then the wrong size delievered", "", "Great", "¿Qué? 7 mm!"]
+    comments += ["wasn't happy", "oh great, late again", "couldn't be happier"]
     mine = categoriser.probabilities(comments)
     matrix = heads.features.fitted_matrix(comments)
     for head in HEADS:
-        theirs = heads.models[head].predict_proba(matrix)
-        np.testing.assert_allclose(mine[head], theirs, atol=1e-5)
+        theirs = heads.models[head].predict_proba(heads.model_input(head, matrix))
+        warmed = np.exp(np.log(theirs) / TEMPERATURES[head])
+        warmed /= warmed.sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(mine[head], warmed, atol=1e-5)
 
 
 @pytest.mark.parametrize("comment", ["", "   ", "\n\t", "!!!", "é"])
@@ -265,12 +380,32 @@ def test_evaluate_categoriser_scores_a_tiny_obvious_data_set_by_hand(tmp_path):
     assert rows == {"fruit": ["1", "0"], "veg": ["1", "1"]}
 
 
-def test_evaluate_categoriser_without_files_reports_each_head_on_the_starter_comments():
+def test_evaluate_categoriser_without_files_reports_each_head_held_out_and_unseen():
     output = run("evaluate_categoriser")
-    assert output.count("Macro-F1: ") == 3
+    assert output.count("Macro-F1: ") == 6
     for head in ("Topic", "Dimension", "Sentiment"):
         assert f"\n{head}\n" in output
+        assert f"\n{head} (unseen)\n" in output
     assert "waiting_time" in output and "responsiveness" in output
+    report = shipped_report()
+    for head in HEADS:
+        held_out, unseen = report["held_out"][head], report["unseen"][head]
+        assert f"{head.capitalize()}\nAccuracy: {held_out.accuracy:.3f}" in output
+        assert f"{head.capitalize()} (unseen)\nAccuracy: {unseen.accuracy:.3f}" in output
+        assert f"Mean confidence: {unseen.mean_confidence:.3f}" in output
+    per_head = ", ".join(f"{h} {report['unseen'][h].macro_f1:.3f}" for h in HEADS)
+    assert f"Macro-F1 per head: {per_head}" in output
+    assert f"Unseen: {len(unseen_comments())} comments" in output
+
+
+def test_evaluate_categoriser_reads_the_cues_when_asked(tmp_path):
+    rows = [(row.comment, row.sentiment) for row in starter_comments()[::4]]
+    train = write_csv(tmp_path / "train.csv", [["comment", "label"], *rows[::2]])
+    test = write_csv(tmp_path / "test.csv", [["comment", "label"], *rows[1::2]])
+    for flag, cued in (((), False), (("--cues",), True)):
+        output = run("evaluate_categoriser", "--train", train, "--test", test, *flag)
+        expected = evaluate(rows[::2], rows[1::2], cues=cued)
+        assert f"Macro-F1: {expected.macro_f1:.3f}" in output
 
 
 @pytest.mark.parametrize(

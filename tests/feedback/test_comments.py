@@ -191,6 +191,26 @@ def test_the_monthly_summary_and_quality_pages(client, routes, analyst):
     assert "macro-F1" in page and "waiting_time" in page
 
 
+def test_how_well_it_sorts_shows_macro_f1_per_head_on_unseen_and_held_out_comments(client, analyst):
+    from charter.feedback.categoriser import unseen_comments
+    from charter.feedback.categoriser_quality import shipped_report
+
+    client.force_login(analyst)
+    page = client.get("/feedback/categoriser/").content.decode()
+    report = shipped_report()
+    summary = page[page.index('id="summary"') : page.index("On unseen comments")]
+    for head in ("Topic", "Dimension", "Sentiment"):
+        unseen, held_out = report["unseen"][head.lower()], report["held_out"][head.lower()]
+        row = summary[summary.index(f">{head}</th>") :].split("</tr>")[0]
+        cells = [f"{value:.2f}" for value in (unseen.macro_f1, held_out.macro_f1)]
+        assert all(cell in row for cell in cells), (head, row)
+        assert f"{unseen.mean_confidence:.2f}" in row
+        assert f'id="unseen-{head.lower()}">{head}: macro-F1 {cells[0]}' in page
+        assert f'id="held-out-{head.lower()}">{head}: macro-F1 {cells[1]}' in page
+    assert "meets the 0.75 a manager needs" in summary
+    assert f"on {len(unseen_comments())} <strong>unseen</strong> comments" in page
+
+
 def test_erasing_a_customer_removes_their_words_but_keeps_the_counts(
     routes, manager, make_customer
 ):

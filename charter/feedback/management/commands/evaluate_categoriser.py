@@ -1,10 +1,12 @@
 """How well the feedback categoriser's kind of model sorts comments it was not trained on.
 
-    manage.py evaluate_categoriser --train TRAIN.csv --test TEST.csv
-    manage.py evaluate_categoriser          # the starter comments, each head on a held-out quarter
+    manage.py evaluate_categoriser --train TRAIN.csv --test TEST.csv [--cues]
+    manage.py evaluate_categoriser          # the shipped comments: each head on a held-out
+                                            # quarter, then on the unseen comments
 
 Both files have a ``comment`` and a ``label`` column (any labels, at least two different ones to
-train on); rows missing either are skipped and counted. Needs no database.
+train on); rows missing either are skipped and counted. ``--cues`` has the model read the
+sentiment cues too, as the categoriser's sentiment head does. Needs no database.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from charter.feedback.categoriser import (
+from charter.feedback.categoriser import starter_comments, unseen_comments
+from charter.feedback.categoriser_quality import (
     Evaluation,
     evaluate,
     held_out_report,
-    starter_comments,
+    unseen_report,
 )
 
 COLUMNS = ("comment", "label")
@@ -30,12 +33,17 @@ class Command(BaseCommand):
     help = (
         "Train the categoriser's model on one CSV of labelled comments (columns comment,label) "
         "and print its accuracy, macro-F1 and confusion matrix on another; without files, do "
-        "the same for the starter comments' topic, dimension and sentiment."
+        "the same for the shipped comments' topic, dimension and sentiment, held out and unseen."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--train", metavar="TRAIN.csv", help="Labelled comments to learn from.")
         parser.add_argument("--test", metavar="TEST.csv", help="Labelled comments to score on.")
+        parser.add_argument(
+            "--cues",
+            action="store_true",
+            help="Also read the sentiment cues, as the categoriser's sentiment head does.",
+        )
 
     def handle(self, *args, **options):
         train_path, test_path = options["train"], options["test"]
@@ -65,7 +73,7 @@ class Command(BaseCommand):
                 f"{', '.join(unseen)}."
             )
         try:
-            evaluation = evaluate(train, test)
+            evaluation = evaluate(train, test, cues=options["cues"])
         except ValueError as error:
             raise CommandError(f"Cannot train on {train_path}: {error}") from error
         self._print(evaluation)
@@ -73,16 +81,32 @@ class Command(BaseCommand):
     def _starter(self) -> None:
         rows = starter_comments()
         self.stdout.write(
-            f"Starter comments: {len(rows):,} rows; each head trained on "
+            f"Held out: the {len(rows):,} training comments; each head trained on "
             f"{1 - TEST_SHARE:.0%} and tested on the other {TEST_SHARE:.0%} (seed {SEED})."
         )
         for head, evaluation in held_out_report(rows, test_share=TEST_SHARE, seed=SEED).items():
             self.stdout.write(f"\n{head.capitalize()}")
             self._print(evaluation)
+        unseen = unseen_comments()
+        self.stdout.write(
+            f"\nUnseen: {len(unseen):,} comments written apart from the training ones, in other "
+            f"voices (short, sarcastic, mixed, misspelt, negated), never trained on; the "
+            f"categoriser trained on all {len(rows):,} training comments."
+        )
+        report = unseen_report(rows, unseen)
+        self.stdout.write(
+            "Macro-F1 per head: "
+            + ", ".join(f"{head} {e.macro_f1:.3f}" for head, e in report.items())
+        )
+        for head, evaluation in report.items():
+            self.stdout.write(f"\n{head.capitalize()} (unseen)")
+            self._print(evaluation)
 
     def _print(self, evaluation: Evaluation) -> None:
         self.stdout.write(f"Accuracy: {evaluation.accuracy:.3f}")
         self.stdout.write(f"Macro-F1: {evaluation.macro_f1:.3f}")
+        if evaluation.mean_confidence is not None:
+            self.stdout.write(f"Mean confidence: {evaluation.mean_confidence:.3f}")
         self.stdout.write("Confusion matrix (rows: the true label, columns: the predicted one)")
         self.stdout.write(confusion_table(evaluation.labels, evaluation.confusion))
 
