@@ -197,10 +197,24 @@ class CustomerNeedSerializer(serializers.ModelSerializer):
 
 class ChannelOfferSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_channel_display", read_only=True)
+    opening_hours = serializers.JSONField(
+        read_only=True,
+        help_text='By day, e.g. {"monday": [["08:00", "18:00"]]}; a day left out is closed; '
+        "empty when the charter gives none (promises then run on the service hours).",
+    )
+    opening_hours_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = ChannelOffer
-        fields = ["id", "channel", "label", "hours", "suited_to"]
+        fields = [
+            "id",
+            "channel",
+            "label",
+            "opening_hours",
+            "opening_hours_text",
+            "hours",
+            "suited_to",
+        ]
         read_only_fields = fields
 
 
@@ -273,10 +287,21 @@ class NeedWriteSerializer(RefuseUnknownFields, serializers.Serializer):
 
 class ChannelWriteSerializer(RefuseUnknownFields, serializers.Serializer):
     """A channel a draft offers; the service checks the rest (each channel offered once, its
-    hours given)."""
+    opening hours valid, and either they or a note given)."""
 
     channel = serializers.ChoiceField(choices=Channel.choices)
-    hours = serializers.CharField(max_length=120, help_text="e.g. Monday to Friday, 8:30 to 5:00.")
+    opening_hours = serializers.JSONField(
+        required=False,
+        help_text='By day, e.g. {"monday": [["08:00", "18:00"]], "saturday": [["09:00", '
+        '"13:00"]]} (or "08:00-18:00" for a day); a day left out is closed; {} for none. '
+        "Times on the quarter hour, closing after opening.",
+    )
+    hours = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="A note on the hours: what they do not say, e.g. by appointment.",
+    )
     suited_to = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -6,6 +6,8 @@ from .models import AuditEntry, Organisation
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "state", "time_zone", "currency")
+    # Changed on the service hours page (Settings), which checks them and lists the closures.
+    readonly_fields = ("service_hours",)
 
 
 # auditlog registers its own admin for the log model; ours is read-only.

@@ -15,3 +15,9 @@ class CoreConfig(AppConfig):
             permission="core.view_auditentry",
             order=900,
         )
+        navigation.register(
+            label="Service hours",
+            url_name="core:service-hours",
+            permission="core.change_organisation",
+            order=830,
+        )

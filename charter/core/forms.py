@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 
 from .audit_display import ACTION_WORDS
+from .calendar import DAY_LABELS, DAYS, HoursError, WeeklyHours, parse_day
 from .models import Interface
 from .selectors import audited_content_types
 
@@ -18,6 +19,50 @@ class AccessibleForm(forms.Form):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class DayHoursField(forms.CharField):
+    """One day's opening hours as a person writes them ("8:30-17:00", "9-12, 13-17"); blank
+    when closed. Cleans to the day's intervals; a time that cannot be read is a field error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 80)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "Closed"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_day(text)
+        except HoursError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class WeeklyHoursForm(AccessibleForm):
+    """Opening hours, one field per day; ``cleaned_data[hours_field]`` holds them as data
+    (see ``WeeklyHours``) for the service, which checks them again."""
+
+    hours_field = "service_hours"
+    hours_help = "e.g. 8:30-17:00, or 9:00-12:30, 13:30-17:00; blank if closed that day."
+
+    def __init__(self, *args, hours: WeeklyHours | None = None, **kwargs):
+        if hours is not None:
+            initial = kwargs.setdefault("initial", {})
+            for index, day in enumerate(DAYS):
+                initial.setdefault(day, hours.day_text(index))
+        super().__init__(*args, **kwargs)
+        for index, day in enumerate(DAYS):
+            self.fields[day] = DayHoursField(label=DAY_LABELS[index])
+        self.fields["monday"].help_text = self.hours_help
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        data = super().clean()
+        days = {day: data.pop(day) for day in DAYS if day in data}
+        if len(days) == len(DAYS):
+            data[self.hours_field] = WeeklyHours(tuple(days[day] for day in DAYS)).to_data()
+        return data
 
 
 def form_problems(form) -> str:
@@ -107,3 +152,16 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class ClosureForm(AccessibleForm):
+    name = forms.CharField(max_length=120, help_text="e.g. Christmas shutdown.")
+    first_day = forms.DateField(
+        label="First day closed", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = forms.DateField(
+        label="Last day closed",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day before you open again; blank for one day.",
+    )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .calendar import OFFICE_HOURS, WeeklyHours
 from .errors import AuditTrailIsAppendOnly
 
 
@@ -19,8 +20,14 @@ class AustralianState(models.TextChoices):
     NT = "NT", "Northern Territory"
 
 
+def default_service_hours() -> dict:
+    return OFFICE_HOURS.to_data()
+
+
 class Organisation(models.Model):
-    """The organisation whose charter Charter runs: name, zone, state (for holidays), currency."""
+    """The organisation whose charter Charter runs: name, zone, state (for holidays), currency,
+    and its service hours (a promise that concerns no channel with published hours runs on
+    them)."""
 
     name = models.CharField(max_length=200, unique=True)
     time_zone = models.CharField(max_length=64, default="Australia/Sydney")
@@ -31,6 +38,11 @@ class Organisation(models.Model):
         help_text="Its public holidays are skipped by business-day deadlines.",
     )
     currency = models.CharField(max_length=3, default="AUD")
+    service_hours = models.JSONField(
+        default=default_service_hours,
+        help_text='Opening hours by day, e.g. {"monday": [["09:00", "17:00"]]}; a day left out '
+        "is closed. Changed through the service hours page, which checks them.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -38,6 +50,33 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def weekly_hours(self) -> WeeklyHours:
+        """The service hours; office hours (9 to 5 on weekdays) if none usable are stored."""
+        hours = WeeklyHours.load(self.service_hours, OFFICE_HOURS)
+        return hours if hours.opens_on_a_weekday else OFFICE_HOURS
+
+
+class Closure(models.Model):
+    """Days the organisation closes beside the public holidays (a Christmas shutdown): no
+    business day or business hour falls in them, on any channel."""
+
+    name = models.CharField(max_length=120, help_text="e.g. Christmas shutdown.")
+    first_day = models.DateField()
+    last_day = models.DateField(help_text="The last day closed (the day before reopening).")
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="closure_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_day:%-d %b %Y} to {self.last_day:%-d %b %Y})"
 
 
 class Interface(models.TextChoices):

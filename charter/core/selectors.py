@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .calendar import BusinessCalendar
-from .models import AuditEntry, Organisation
+from .calendar import BusinessCalendar, ClosedPeriod
+from .models import AuditEntry, Closure, Organisation
 
 
 def organisation_current() -> Organisation:
@@ -22,10 +22,26 @@ def organisation_current() -> Organisation:
     return organisation
 
 
+def closures() -> list[Closure]:
+    return list(Closure.objects.order_by("first_day", "pk"))
+
+
+def upcoming_closures() -> list[Closure]:
+    """Closures not yet over, for customers to read."""
+    return list(Closure.objects.filter(last_day__gte=timezone.localdate()).order_by("first_day"))
+
+
 def business_calendar() -> BusinessCalendar:
-    """The organisation's calendar: its state's public holidays, in its time zone."""
+    """The organisation's calendar: its service hours, its state's public holidays and its
+    closure days, in its time zone (two queries: read it once per request or batch)."""
     organisation = organisation_current()
-    return BusinessCalendar(state=organisation.state, time_zone=organisation.time_zone)
+    closed = Closure.objects.values_list("first_day", "last_day", "name")
+    return BusinessCalendar(
+        state=organisation.state,
+        time_zone=organisation.time_zone,
+        hours=organisation.weekly_hours,
+        closures=tuple(ClosedPeriod(first, last, name) for first, last, name in closed),
+    )
 
 
 def audit_history_for(obj, *, views: bool = False) -> QuerySet[AuditEntry]:

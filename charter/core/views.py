@@ -1,15 +1,22 @@
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import csvsafe
+from . import csvsafe, services
 from .audit_display import describe_entries
-from .forms import AuditFilterForm
-from .selectors import audit_entries
+from .errors import DomainError, NotPermitted
+from .forms import AuditFilterForm, ClosureForm, WeeklyHoursForm
+from .models import Closure
+from .selectors import audit_entries, business_calendar, closures, organisation_current
 
 
 @never_cache
@@ -102,3 +109,82 @@ def _csv_lines(writer, chunk):
             row.changes_text,
         ]
         yield writer.writerow(cells)
+# --- Service hours and closure days --------------------------------------------------------
+
+
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _hours_page(request, *, form=None, closure_form=None, status: int = 200) -> HttpResponse:
+    organisation = organisation_current()
+    calendar = business_calendar()
+    today = timezone.localdate(timezone.now(), calendar.zone)
+    return render(
+        request,
+        "core/service_hours.html",
+        {
+            "organisation": organisation,
+            "hours_text": organisation.weekly_hours.text(),
+            "form": form or WeeklyHoursForm(hours=organisation.weekly_hours),
+            "closure_form": closure_form or ClosureForm(),
+            "closures": closures(),
+            "holidays": calendar.holidays_between(today, today + timedelta(days=365)),
+            "can_edit": request.user.has_perm("core.change_organisation"),
+            "can_close": request.user.has_perm("core.add_closure"),
+            "can_open": request.user.has_perm("core.delete_closure"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("core.view_organisation", raise_exception=True)
+def service_hours(request: HttpRequest) -> HttpResponse:
+    """The organisation's service hours and closure days: the days and hours its deadlines
+    count, beside the public holidays and each channel's own hours in the charter."""
+    if request.method != "POST":
+        return _hours_page(request)
+    form = WeeklyHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organisation_hours_update(
+                actor=request.user, service_hours=form.cleaned_data["service_hours"]
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Service hours saved. New deadlines count them.")
+            return redirect("core:service-hours")
+    return _hours_page(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def closure_add(request: HttpRequest) -> HttpResponse:
+    form = ClosureForm(request.POST)
+    if form.is_valid():
+        try:
+            closure = services.closure_create(actor=request.user, **form.cleaned_data)
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Closed: {closure}. New deadlines skip these days.")
+            return redirect("core:service-hours")
+    return _hours_page(request, closure_form=form, status=400)
+
+
+@login_required
+@require_POST
+def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    closure = get_object_or_404(Closure, pk=pk)
+    try:
+        services.closure_delete(actor=request.user, closure=closure)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from None
+    messages.success(request, f"Open again: {closure.name} removed.")
+    return redirect("core:service-hours")

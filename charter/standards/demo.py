@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from charter.core.calendar import WeeklyHours
+
 from .demo_bank import seed_bank
 from .demo_seeding import seed_charter, seed_policy
 from .models import PromiseEvent
+
+WEEKDAYS = WeeklyHours.weekdays
 
 VISION = (
     "Australian businesses keep running because the widgets they rely on are safe, right and "
@@ -133,22 +137,23 @@ NEEDS = {
 
 # channel, hours, what it suits
 CHANNELS = [
-    ("email", "Answered Monday to Friday, 8:30 am to 5:00 pm (Melbourne time)",
+    # (channel, opening hours by day (none: the service hours), note on the hours, suited to)
+    ("email", WEEKDAYS("08:30", "17:00"), "Answered in these hours (Melbourne time)",
      "Orders, confirmations and tracking; written complaints; anything the customer wants on "
      "record. Business customers' usual channel."),
-    ("telephone", "Monday to Friday, 8:00 am to 6:00 pm (Melbourne time)",
+    ("telephone", WEEKDAYS("08:00", "18:00"), "Melbourne time",
      "Urgent problems, complaints where talking it through helps, and members of the public "
      "who want a quick answer. Key accounts have a direct line to their account manager."),
-    ("face_to_face", "By appointment at our factory, Monday to Friday, 9:00 am to 4:00 pm",
+    ("face_to_face", WEEKDAYS("09:00", "16:00"), "By appointment at our factory",
      "Key account reviews, product demonstrations, complex complaints, and our internal "
      "customers in production."),
-    ("video", "By appointment, Monday to Friday, 8:30 am to 5:00 pm (Melbourne time)",
+    ("video", WEEKDAYS("08:30", "17:00"), "By appointment (Melbourne time)",
      "Interstate business customers: technical walk-throughs, looking at a fault on camera, "
      "and account reviews without the travel."),
-    ("web_form", "Open at any time; answered on the next business day",
+    ("web_form", None, "Open at any time; answered on the next business day",
      "Enquiries, feedback and complaints outside business hours; customers who prefer to "
      "write but have no email to hand."),
-    ("letter", "Answered within 5 business days of arrival",
+    ("letter", None, "Answered within 5 business days of arrival",
      "Customers who prefer the post, formal notices, and legal matters."),
 ]  # fmt: skip
 

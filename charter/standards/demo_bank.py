@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from charter.core.calendar import DAYS, WeeklyHours
+
 from .demo_seeding import seed_charter, seed_policy
 from .models import PromiseEvent
+
+WEEKDAYS = WeeklyHours.weekdays
 
 VISION = "Every customer and community we serve is better off for banking with us."
 MISSION = "\n".join(
@@ -125,23 +129,25 @@ NEEDS = {
 }
 
 CHANNELS = [
-    ("telephone", "Monday to Friday, 8:00 am to 8:00 pm; Saturday, 9:00 am to 1:00 pm "
-     "(Sydney time); lost or stolen cards at any time",
+    # (channel, opening hours by day (none: the service hours), note on the hours, suited to)
+    ("telephone",
+     WeeklyHours.from_data({**dict.fromkeys(DAYS[:5], "08:00-20:00"), "saturday": "09:00-13:00"}),
+     "Sydney time; lost or stolen cards at any time",
      "Urgent problems, fraud and lost cards, hardship, and complaints where talking it "
      "through helps."),
-    ("face_to_face", "In our branches, Monday to Friday, 9:30 am to 4:00 pm",
+    ("face_to_face", WEEKDAYS("09:30", "16:00"), "In our branches",
      "Opening accounts, identity checks, complex matters, and customers who prefer to deal "
      "with a person they know."),
-    ("email", "Answered Monday to Friday, 9:00 am to 5:00 pm (Sydney time)",
+    ("email", WEEKDAYS("09:00", "17:00"), "Answered in these hours (Sydney time)",
      "Routine requests, documents, and complaints the customer wants in writing."),
-    ("video", "By appointment with a relationship manager, Monday to Friday, 8:30 am to "
-     "5:30 pm", "Small business and community customers far from a branch: loans, reviews "
+    ("video", WEEKDAYS("08:30", "17:30"), "By appointment with a relationship manager",
+     "Small business and community customers far from a branch: loans, reviews "
      "and signing documents."),
-    ("web_form", "Open at any time in online banking; answered on the next business day",
+    ("web_form", None, "Open at any time in online banking; answered on the next business day",
      "Enquiries, feedback and complaints outside opening hours."),
-    ("letter", "Answered within 5 business days of arrival",
+    ("letter", None, "Answered within 5 business days of arrival",
      "Formal notices, customers who prefer the post, and matters that need signatures."),
-    ("social", "Our official accounts are read Monday to Friday, 9:00 am to 5:00 pm",
+    ("social", WEEKDAYS("09:00", "17:00"), "Our official accounts are read in these hours",
      "General questions in public; a complaint posted on our own accounts by someone we can "
      "identify and contact is recorded and handled as a complaint, in private."),
 ]  # fmt: skip

@@ -92,9 +92,13 @@ def seed_charter(
             needs="\n".join(lines),
             communication=communication,
         )
-    for channel, hours, suited_to in channels:
+    for channel, opening_hours, note, suited_to in channels:
         ChannelOffer.objects.create(
-            version=version, channel=channel, hours=hours, suited_to=suited_to
+            version=version,
+            channel=channel,
+            opening_hours=opening_hours.to_data() if opening_hours else {},
+            hours=note,
+            suited_to=suited_to,
         )
     return version
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from charter.accounts.models import AuthorityLimit, Role, Team
-from charter.core.forms import AccessibleForm
+from charter.core.calendar import DAYS
+from charter.core.forms import AccessibleForm, WeeklyHoursForm
 from charter.customers.models import CustomerType, Segment
 
 from .models import Channel, PromiseEvent, PromiseUnit
@@ -67,9 +68,26 @@ class NeedForm(AccessibleForm):
     communication = _text(3, "What content suits them, and on which channels.")
 
 
-class ChannelForm(AccessibleForm):
+class ChannelForm(WeeklyHoursForm):
+    """A channel and its opening hours, one field per day (blank: closed that day); promises
+    about what comes in on it run on these hours."""
+
+    hours_field = "opening_hours"
+    hours_help = (
+        "Its opening hours, e.g. 8:00-18:00, or 9:00-12:30, 13:30-17:00; blank if closed that "
+        "day. Leave every day blank for a channel open at any time (a web form, letters): "
+        "promises about it then run on the organisation's service hours."
+    )
+    field_order = ["channel", *DAYS, "hours", "suited_to"]
+
     channel = forms.ChoiceField(choices=Channel.choices)
-    hours = forms.CharField(max_length=120, help_text="e.g. Monday to Friday, 8:30 to 5:00.")
+    hours = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Note on the hours",
+        help_text="What the hours do not say, e.g. “by appointment”, “Melbourne time” or "
+        "“answered within 5 business days”.",
+    )
     suited_to = _text(2, "What content and which customers it suits.")
 
 

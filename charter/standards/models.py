@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from charter.core.calendar import WeeklyHours
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -203,11 +205,27 @@ class Channel(models.TextChoices):
 
 
 class ChannelOffer(models.Model):
-    """A channel the charter offers customers, its hours, and what it is best used for."""
+    """A channel the charter offers customers, its hours, and what it is best used for.
+
+    ``opening_hours`` are the hours by day (see ``core.calendar.WeeklyHours``): a promise about
+    something received on this channel runs on them. A channel without them (a web form open
+    at any time, letters) runs on the organisation's service hours. ``hours`` is what the hours
+    do not say, e.g. "by appointment" or "answered within 5 business days"."""
 
     version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="channels")
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    hours = models.CharField(max_length=120, help_text="e.g. Monday to Friday, 8:30 to 5:00.")
+    opening_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='By day, e.g. {"monday": [["08:30", "17:00"]]}; a day left out is closed.',
+    )
+    hours = models.CharField(
+        max_length=120,
+        blank=True,
+        verbose_name="note on the hours",
+        help_text="What the hours do not say, e.g. by appointment; answered within 5 business "
+        "days.",
+    )
     suited_to = models.TextField(
         blank=True, help_text="What content and which customers this channel suits."
     )
@@ -219,7 +237,22 @@ class ChannelOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()}: {self.hours}"
+        return f"{self.get_channel_display()}: {self.hours_text}"
+
+    @property
+    def weekly_hours(self) -> WeeklyHours:
+        return WeeklyHours.load(self.opening_hours)
+
+    @property
+    def opening_hours_text(self) -> str:
+        """The opening hours as customers read them, or "" when the charter gives none."""
+        hours = self.weekly_hours
+        return hours.text() if hours.is_set else ""
+
+    @property
+    def hours_text(self) -> str:
+        """The opening hours and the note, in one sentence."""
+        return ". ".join(part for part in (self.opening_hours_text, self.hours) if part)
 
 
 class Policy(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from charter.core.calendar import BusinessCalendar
+from charter.core.calendar import BusinessCalendar, WeeklyHours
 
 
 def specificity(promise) -> int:
@@ -48,8 +48,22 @@ def most_specific(
     return max(candidates, key=lambda p: (bool(p.topic), specificity(p), -p.target, -p.pk))
 
 
+def channel_calendar(
+    calendar: BusinessCalendar, channel_hours: dict[str, WeeklyHours], channel: str = ""
+) -> BusinessCalendar:
+    """The calendar a promise about something received on ``channel`` runs on: the channel's
+    hours when the charter publishes them (a complaint by telephone on the telephone line's
+    hours), else the organisation's service hours (``calendar``); its public holidays and
+    closure days either way. ``channel`` blank: the promise concerns no channel."""
+    hours = channel_hours.get(channel) if channel else None
+    if hours is None or not hours.opens_on_a_weekday:
+        return calendar
+    return calendar.with_hours(hours)
+
+
 def deadline(calendar: BusinessCalendar, *, unit: str, target: Decimal, moment: datetime):
-    """When a promise of ``target`` ``unit`` falls due, counted from ``moment``."""
+    """When a promise of ``target`` ``unit`` falls due, counted from ``moment`` on ``calendar``
+    (see ``channel_calendar`` for which one)."""
     if unit == "business_hours":
         return calendar.add_business_hours(moment, float(target))
     if unit == "business_days":

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Q
 
+from charter.core.calendar import BusinessCalendar, WeeklyHours
 from charter.core.errors import DomainError
 from charter.core.selectors import business_calendar
 from charter.customers.models import SegmentMembership
@@ -15,6 +17,7 @@ from charter.customers.models import SegmentMembership
 from . import rules
 from .models import (
     Acknowledgement,
+    ChannelOffer,
     CharterVersion,
     Policy,
     PolicyVersion,
@@ -34,23 +37,36 @@ def current_version() -> CharterVersion | None:
     return CharterVersion.objects.filter(status=VersionStatus.APPROVED).first()
 
 
+def channel_hours() -> dict[str, WeeklyHours]:
+    """The opening hours the current charter publishes, by channel (channels without them are
+    left out: promises about them run on the organisation's service hours)."""
+    offers = ChannelOffer.objects.filter(version__status=VersionStatus.APPROVED).values_list(
+        "channel", "opening_hours"
+    )
+    found = {channel: WeeklyHours.load(data) for channel, data in offers}
+    return {channel: hours for channel, hours in found.items() if hours.opens_on_a_weekday}
+
+
+def channel_calendar(channel: str = "") -> BusinessCalendar:
+    """The calendar a promise about ``channel`` runs on (see ``rules.channel_calendar``)."""
+    return rules.channel_calendar(business_calendar(), channel_hours(), channel)
+
+
 class PromiseBook:
     """The current charter's promises for some events, read once, with the segments of the
-    given customers: the one place that chooses which promise applies, for one deadline or
-    many (inbound mail in batches)."""
+    given customers: the one place that chooses which promise applies, and the calendar it
+    runs on, for one deadline or many (inbound mail in batches). The calendar and the
+    channels' hours are read once, when a first deadline is asked for."""
 
     def __init__(self, events: list[str], customers=()):
-        self.version = current_version()
-        self.calendar = business_calendar()
-        self.promises = (
-            list(
-                ServicePromise.objects.filter(
-                    version=self.version, event__in=events
-                ).select_related("segment", "customer_type")
-            )
-            if self.version is not None
-            else []
+        # The promises with their version in one query; the version alone only if none.
+        self.promises = list(
+            ServicePromise.objects.filter(
+                version__status=VersionStatus.APPROVED, event__in=events
+            ).select_related("version", "segment", "customer_type")
         )
+        self.version = self.promises[0].version if self.promises else current_version()
+        self._calendars: dict[str, BusinessCalendar] = {}
         self.segments: dict[int, set[int]] = {}
         ids = {c.pk for c in customers if c is not None}
         if ids and any(p.segment_id for p in self.promises):
@@ -81,13 +97,35 @@ class PromiseBook:
             )
         return chosen
 
-    def deadline(self, customer, event: str, moment: datetime, *, topic: str = ""):
-        """When the promise falls due, counted from ``moment`` on the organisation's business
-        calendar (a Deadline), or the NoPromise."""
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The organisation's calendar: its service hours, holidays and closure days."""
+        return business_calendar()
+
+    @cached_property
+    def channel_hours(self) -> dict[str, WeeklyHours]:
+        return channel_hours()
+
+    def calendar_for(self, channel: str = "") -> BusinessCalendar:
+        """The calendar a promise about ``channel`` runs on (blank: the organisation's)."""
+        if channel not in self._calendars:
+            self._calendars[channel] = rules.channel_calendar(
+                self.calendar, self.channel_hours, channel
+            )
+        return self._calendars[channel]
+
+    def deadline(
+        self, customer, event: str, moment: datetime, *, topic: str = "", channel: str = ""
+    ):
+        """When the promise falls due, counted from ``moment`` (a Deadline), or the
+        NoPromise. It runs on the hours of ``channel`` (where the event came in) when the
+        charter publishes them, else on the organisation's service hours."""
         promise = self.promise(customer, event, topic=topic)
         if isinstance(promise, NoPromise):
             return promise
-        due = rules.deadline(self.calendar, unit=promise.unit, target=promise.target, moment=moment)
+        due = rules.deadline(
+            self.calendar_for(channel), unit=promise.unit, target=promise.target, moment=moment
+        )
         return Deadline(promise=promise, due=due)
 
 
@@ -97,10 +135,16 @@ def promises_for(customer, events: list[str], *, topic: str = "") -> dict:
     return {event: book.promise(customer, event, topic=topic) for event in events}
 
 
-def deadlines_for(customer, events: list[str], moment: datetime, *, topic: str = "") -> dict:
-    """Each event's Deadline for the customer counted from ``moment``, or NoPromise."""
+def deadlines_for(
+    customer, events: list[str], moment: datetime, *, topic: str = "", channel: str = ""
+) -> dict:
+    """Each event's Deadline for the customer counted from ``moment`` on ``channel``'s hours
+    (see ``PromiseBook.deadline``), or NoPromise."""
     book = PromiseBook(events, [customer])
-    return {event: book.deadline(customer, event, moment, topic=topic) for event in events}
+    return {
+        event: book.deadline(customer, event, moment, topic=topic, channel=channel)
+        for event in events
+    }
 
 
 def promise_for(customer, event: str, *, topic: str = "") -> ServicePromise:
@@ -117,10 +161,14 @@ class Deadline:
     due: datetime
 
 
-def deadline_for(customer, event: str, moment: datetime, *, topic: str = "") -> Deadline:
-    """Which promise applies and when it falls due, counted from ``moment`` on the
-    organisation's business calendar."""
-    found = PromiseBook([event], [customer]).deadline(customer, event, moment, topic=topic)
+def deadline_for(
+    customer, event: str, moment: datetime, *, topic: str = "", channel: str = ""
+) -> Deadline:
+    """Which promise applies and when it falls due, counted from ``moment`` on ``channel``'s
+    hours, or the organisation's service hours without one (see ``PromiseBook.deadline``)."""
+    found = PromiseBook([event], [customer]).deadline(
+        customer, event, moment, topic=topic, channel=channel
+    )
     if isinstance(found, NoPromise):
         raise found
     return found
@@ -347,7 +395,11 @@ def charter_snapshot(version: CharterVersion) -> dict:
                 for n in version.needs.all()
             },
             "Channels": {
-                c.get_channel_display(): {"Hours": c.hours, "Suited to": c.suited_to}
+                c.get_channel_display(): {
+                    "Opening hours": c.opening_hours_text,
+                    "Note on the hours": c.hours,
+                    "Suited to": c.suited_to,
+                }
                 for c in version.channels.all()
             },
         },

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError
 from charter.core.guards import require
+from charter.core.services import checked_hours
 from charter.core.tasks import enqueue_on_commit
 
 from .models import (
@@ -41,7 +42,7 @@ PROMISE_FIELDS = (
 )
 CHARTER_TEXT_FIELDS = ("vision", "mission", "welcome", "external_dispute_body")
 NEED_FIELDS = ("customer_type", "needs", "communication")
-CHANNEL_FIELDS = ("channel", "hours", "suited_to")
+CHANNEL_FIELDS = ("channel", "opening_hours", "hours", "suited_to")
 
 
 @transaction.atomic
@@ -189,15 +190,28 @@ def need_save(*, actor, version: CharterVersion, need: CustomerNeed | None = Non
 
 @transaction.atomic
 def channel_save(*, actor, version: CharterVersion, offer: ChannelOffer | None = None, **fields):
-    """Offer a channel (with its hours and what it suits) in a draft, or change one."""
+    """Offer a channel in a draft, or change one: its opening hours by day (``opening_hours``,
+    see ``WeeklyHours``: promises about what comes in on it run on them), a note on the hours
+    (``hours``: what they do not say, e.g. by appointment) and what it suits."""
     require(actor, "standards.change_charterversion", "edit the charter")
     _editable(version)
     values = _merged(offer, CHANNEL_FIELDS, fields)
     values["suited_to"] = values["suited_to"] or ""
+    values["hours"] = values["hours"] or ""
     if not values["channel"]:
         raise DomainError("Choose the channel.", field="channel")
-    if not (values["hours"] or "").strip():
-        raise DomainError("Say when the channel is open, e.g. weekdays 9 to 5.", field="hours")
+    hours = checked_hours(values["opening_hours"], field="opening_hours", required=False)
+    values["opening_hours"] = hours.to_data()
+    if not hours.is_set and not values["hours"]:
+        raise DomainError(
+            "Say when the channel is open: its hours by day, or a note such as “open at any "
+            "time; answered on the next business day”.",
+            field="hours",
+        )
+    if len(values["hours"]) > 120:
+        raise DomainError(
+            "The note on the hours is too long: at most 120 characters.", field="hours"
+        )
     clash = version.channels.filter(channel=values["channel"])
     if offer is not None:
         clash = clash.exclude(pk=offer.pk)

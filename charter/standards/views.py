@@ -4,6 +4,8 @@ and acknowledge. Thin: parse input, call a service or selector, render."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from charter.core.errors import DomainError
-from charter.core.selectors import organisation_current
+from charter.core.selectors import organisation_current, upcoming_closures
 
 from . import rules, selectors, services
 from .forms import (
@@ -43,11 +45,14 @@ def public_charter(request: HttpRequest) -> HttpResponse:
     version = selectors.current_version()
     if version is not None:
         version = selectors.charter_version(version.number)
+    organisation = organisation_current()
     return render(
         request,
         "standards/public_charter.html",
         {
-            "organisation": organisation_current(),
+            "organisation": organisation,
+            "service_hours": organisation.weekly_hours.text(),
+            "closures": upcoming_closures() if version else [],
             "version": version,
             "promises": selectors.public_promises(version) if version else [],
         },
@@ -235,7 +240,7 @@ def channel_edit(request: HttpRequest, number: int, pk: int | None = None) -> Ht
         version=version,
         back=reverse("standards:charter-version", args=[number]) + "#channels",
         title=f"A channel we offer (charter version {number})",
-        form_class=ChannelForm,
+        form_class=partial(ChannelForm, hours=offer.weekly_hours if offer else None),
         instance=offer,
         initial=_initial(offer, ("channel", "hours", "suited_to")),
         save=lambda data: services.channel_save(

@@ -222,6 +222,8 @@ def test_a_version_shows_its_needs_channels_and_dispute_body(charter_v1, officer
             "id": body["channels"][0]["id"],
             "channel": "telephone",
             "label": "Telephone",
+            "opening_hours": {},  # none by day: its promises run on the service hours
+            "opening_hours_text": "",
             "hours": "Weekdays 8:30 to 5:00",
             "suited_to": "Urgent problems.",
         }
@@ -542,10 +544,11 @@ def test_bad_needs_and_channels_are_a_400_naming_the_field(charter_v1, manager, 
     )
     assert body["field"] == "customer_type" and "already describes" in body["detail"]
     # What is missing, unknown or not this endpoint's is named.
+    # Neither hours by day nor a note: the service names what is missing.
     missing = client.post(f"{url}channels/", {"channel": "video"}, format="json")
-    assert missing.status_code == 400 and "hours" in missing.json()
+    assert _refused(missing, 400)["field"] == "hours"
     blank = client.patch(f"{url}channels/{email.pk}/", {"hours": "  "}, format="json")
-    assert blank.status_code == 400 and "hours" in blank.json()
+    assert _refused(blank, 400)["field"] == "hours"
     unknown = client.post(f"{url}needs/", {"customer_type": "nobody", "needs": "x"}, format="json")
     assert unknown.status_code == 400
     assert unknown.json()["customer_type"] == ["There is no customer type 'nobody'."]

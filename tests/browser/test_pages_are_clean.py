@@ -11,6 +11,7 @@ PAGES = [
     "/authority/",
     "/staff/",
     "/audit/",
+    "/settings/hours/",
     "/api/docs/",
     "/customers/types/",
     "/charter/",

@@ -1,11 +1,11 @@
 """Business-day deadlines against Victoria's published 2026 public holidays (the reference),
 not against the holidays package's own list."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from charter.core.calendar import BusinessCalendar
+from charter.core.calendar import BusinessCalendar, WeeklyHours
 
 MELBOURNE = BusinessCalendar(state="VIC", time_zone="Australia/Melbourne")
 SYDNEY = BusinessCalendar(state="NSW", time_zone="Australia/Sydney")
@@ -99,7 +99,9 @@ def test_naive_times_and_backward_counts_are_refused():
     with pytest.raises(ValueError):
         MELBOURNE.add_business_days(mel(2026, 11, 23, 10), -1)
     with pytest.raises(ValueError):
-        BusinessCalendar(opens=time(17), closes=time(9))
+        WeeklyHours.weekdays("17:00", "09:00")  # closing before opening
+    with pytest.raises(ValueError):
+        BusinessCalendar(hours=WeeklyHours.from_data({"saturday": "9:00-13:00"}))  # no weekday
 
 
 def test_the_calendar_is_the_organisations(db):

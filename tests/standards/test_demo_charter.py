@@ -21,7 +21,8 @@ def test_yore_mine_was_promised_delivery_in_three_business_days(demo):
     # mining equipment supplier resolved within 5 business days.
     complaint = datetime(2026, 11, 20, 15, 0, tzinfo=MELBOURNE)
     ack = selectors.deadline_for(yore, PromiseEvent.COMPLAINT_ACKNOWLEDGE, complaint)
-    assert ack.due == datetime(2026, 11, 23, 11, 0, tzinfo=MELBOURNE)
+    # On the service hours (8:30 to 5): Friday 3 to 5 pm is 2 hours, Monday 8:30 + 2 = 10:30.
+    assert ack.due == datetime(2026, 11, 23, 10, 30, tzinfo=MELBOURNE)
     resolve = selectors.deadline_for(yore, PromiseEvent.COMPLAINT_RESOLVE, complaint)
     assert resolve.due == datetime(2026, 11, 27, 17, 0, tzinfo=MELBOURNE)
 

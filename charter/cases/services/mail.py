@@ -476,7 +476,7 @@ def _case_from_email(parsed, customer, book, threshold, now, previous: str):
     )
     notes = []
     for which, event in events.items():
-        found = book.deadline(customer, event, now)
+        found = book.deadline(customer, event, now, channel=case.channel)
         if isinstance(found, NoPromise):
             notes.append(str(found))
             continue

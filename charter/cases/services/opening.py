@@ -37,8 +37,9 @@ def is_significant(customer) -> bool:
 
 
 def _due_times(case: Case) -> list[str]:
-    """Set the acknowledgement and resolution due times from the charter; returns notes for
-    the story when the charter has no promise for one."""
+    """Set the acknowledgement and resolution due times from the charter, on the hours of
+    the channel the case came in by; returns notes for the story when the charter has no
+    promise for one."""
     if case.kind == CaseKind.COMPLAINT:
         events = {
             "acknowledge": PromiseEvent.COMPLAINT_ACKNOWLEDGE,
@@ -46,7 +47,13 @@ def _due_times(case: Case) -> list[str]:
         }
     else:
         events = {"resolve": PromiseEvent.ENQUIRY_REPLY}
-    found = deadlines_for(case.customer, list(events.values()), case.opened_at, topic=case.topic)
+    found = deadlines_for(
+        case.customer,
+        list(events.values()),
+        case.opened_at,
+        topic=case.topic,
+        channel=case.channel,
+    )
     notes = []
     for which, event in events.items():
         deadline = found[event]

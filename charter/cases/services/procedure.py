@@ -15,7 +15,7 @@ from charter.core.guards import clean_text, require
 from charter.core.selectors import business_calendar
 from charter.core.tasks import enqueue_on_commit
 from charter.standards.models import PromiseEvent, PromiseUnit
-from charter.standards.selectors import NoPromise, deadline_for
+from charter.standards.selectors import NoPromise, channel_calendar, deadline_for
 
 from .. import rules
 from ..models import (
@@ -64,10 +64,10 @@ def facts_for(case: Case) -> rules.CaseFacts:
 
 def _follow_up_due(case: Case, at: datetime) -> datetime:
     try:
-        return deadline_for(case.customer, PromiseEvent.FOLLOW_UP, at).due
+        return deadline_for(case.customer, PromiseEvent.FOLLOW_UP, at, channel=case.channel).due
     except NoPromise:
         days = case_settings().follow_up_business_days
-        return business_calendar().add_business_days(at, days)
+        return channel_calendar(case.channel).add_business_days(at, days)
 
 
 @transaction.atomic
@@ -270,14 +270,15 @@ def case_pause(*, actor, case: Case, reason: str) -> Case:
 
 def _resume(case: Case, *, actor, at: datetime, why: str) -> None:
     """Restart the clock: the resolution due time moves by the time waited, counted as the
-    promise counts (business hours for business promises, plain time for calendar days)."""
+    promise counts (business hours for business promises, on the hours of the case's channel
+    as its due time was; plain time for calendar days)."""
     waited_from = case.paused_at
     if case.resolve_due and waited_from and at > waited_from:
         unit = case.resolve_promise.unit if case.resolve_promise_id else None
         if unit == PromiseUnit.CALENDAR_DAYS:
             case.resolve_due += at - waited_from
         else:
-            calendar = business_calendar()
+            calendar = channel_calendar(case.channel)
             hours = calendar.business_hours_between(waited_from, at)
             if hours:
                 case.resolve_due = calendar.add_business_hours(case.resolve_due, hours)
