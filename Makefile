@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address links in emails, printed QR codes and survey invitations start with: where
+# `make run` serves unless set (production sets its own, e.g. https://charter.example.com).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 export PYTHONDONTWRITEBYTECODE := 1
 # Which demo organisation `make run` and `make demo` serve. Charter serves one organisation per
 # database, so ORG=bank (Southern Cross Community Bank) has a database of its own,
@@ -42,16 +46,16 @@ demo: migrate
 
 # Serves the demo with its worker and scheduler; Ctrl-C stops all three. ORG=bank serves the bank.
 run: migrate
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
+	@DEBUG=$${DEBUG:-true} SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo --organisation $(ORG) --if-empty
 	@echo ""
 	@cat $(DEMO_LOGINS) 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
 	@[ "$(ORG)" = bank ] || cat var/demo-survey-link.txt 2>/dev/null || true
 	@echo ""
-	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
+	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/; links in emails: $(SITE_URL)/)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --no-startup-delay & \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py run_scheduler & \
-	  DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	  DEBUG=$${DEBUG:-true} SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --no-startup-delay & \
+	  DEBUG=$${DEBUG:-true} SITE_URL=$(SITE_URL) $(PY) manage.py run_scheduler & \
+	  DEBUG=$${DEBUG:-true} SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 worker: install
 	$(PY) manage.py db_worker
