@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address links in emails, printed QR codes and survey invitations start with: where
+# `make run` serves unless set (production sets its own, e.g. https://charter.example.com).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 export PYTHONDONTWRITEBYTECODE := 1
 # Which demo organisation `make run` and `make demo` serve. Charter serves one organisation per
 # database, so ORG=bank (Southern Cross Community Bank) has a database of its own,
@@ -44,7 +48,7 @@ demo: migrate
 # It serves as production does, over plain HTTP on this machine: DEBUG off, so people meet
 # Charter's own error pages (DEBUG=true make run shows Django's debug pages instead), and the
 # static files collected and served by WhiteNoise; email goes to this console.
-RUN_ENV = DEBUG=$${DEBUG:-false} SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+RUN_ENV = DEBUG=$${DEBUG:-false} SITE_URL=$(SITE_URL) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 SERVE = $(RUN_ENV) $(PY) manage.py runserver --noreload --nostatic
 run: migrate
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -53,7 +57,7 @@ run: migrate
 	@cat $(DEMO_LOGINS) 2>/dev/null || echo "Demo logins were printed when the demo was first loaded."
 	@[ "$(ORG)" = bank ] || cat var/demo-survey-link.txt 2>/dev/null || true
 	@echo ""
-	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/)"
+	@echo "Charter is at http://127.0.0.1:$(PORT)/  (API docs: /api/docs/; links in emails: $(SITE_URL)/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(RUN_ENV) $(PY) manage.py db_worker --no-startup-delay & \
 	  $(RUN_ENV) $(PY) manage.py run_scheduler & \

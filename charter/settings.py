@@ -175,8 +175,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Charter <charter@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# The address staff reach Charter at, for links in emails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people reach Charter at (scheme, host, port): links in emails, printed QR codes
+# and survey invitations start with it. `make run` sets it from PORT; production must set it
+# (checked at start-up, charter.core.checks); empty under DEBUG means http://127.0.0.1:8000.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -61,6 +61,7 @@ def test_deploy_check_passes_with_production_values():
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789abcdef",
         "ALLOWED_HOSTS": "charter.example.com",
+        "SITE_URL": "https://charter.example.com",
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "sqlite:///" + str(ROOT / "var/deploy-check.sqlite3")
         ),

@@ -7,10 +7,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from charter.core.audit import audit_context
+from charter.core.links import absolute_url
 from charter.core.models import Interface
 from charter.core.money import format_money
 from charter.core.scheduling import periodic
@@ -32,6 +34,10 @@ def _summary(approval: ApprovalRequest) -> str:
     return "\n".join(lines)
 
 
+def _link(approval: ApprovalRequest) -> str:
+    return absolute_url(reverse("accounts:approval", args=[approval.pk]))
+
+
 @task()
 def notify_approvers(approval_id: int) -> int:
     """Email everyone who holds the role the request was routed to."""
@@ -46,7 +52,7 @@ def notify_approvers(approval_id: int) -> int:
     if not recipients:
         return 0
     subject = f"[Charter] Approval needed: {approval.get_action_display()} (#{approval.pk})"
-    body = _summary(approval) + "\n\nOpen Charter's Approvals page to decide.\n"
+    body = _summary(approval) + f"\n\nDecide here: {_link(approval)}\n"
     return send_mass_mail(
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients],
         fail_silently=False,
@@ -63,7 +69,7 @@ def notify_requester(approval_id: int) -> int:
     subject = f"[Charter] Your request #{approval.pk} was {approval.get_status_display().lower()}"
     body = _summary(approval) + (
         f"\n\nDecision by {approval.decided_by}: {approval.get_status_display()}."
-        f"\n{approval.decision_note}\n"
+        f"\n{approval.decision_note}\n\nThe request: {_link(approval)}\n"
     )
     return send_mass_mail(
         [(subject, body, settings.DEFAULT_FROM_EMAIL, [approval.requested_by.email])],

@@ -107,38 +107,39 @@ def seed(ctx) -> None:
 
 
 # Reply wording, in our own words, approved with the complaints policy. Placeholders are
-# filled from the case (see ``services.reply_draft``).
+# filled from the case (see ``services.reply_draft``); each subject is the customer's, with the
+# case reference, never the staff's case subject.
 WORDING = {
     "acknowledgement": (
-        "We have your message: {subject}",
+        "[{case_reference}] We have your message",
         "Dear {customer_name},\n\nThank you for contacting {organisation}. We have logged "
         "your message as {case_reference}, and it is now with our customer service team.\n\n"
         "{promise} We will come back to you by {resolve_due}.\n\nKind regards,\n"
         "{organisation} customer service",
     ),
     "apology_remedy": (
-        "We are sorry: what we will do about {subject}",
+        "[{case_reference}] We are sorry: here is what we will do",
         "Dear {customer_name},\n\nThank you for telling us about this, and I am sorry: we "
         "let you down. Here is what we will do: {remedy}\n\nI will check with you by "
         "{follow_up_date} that this has put things right.\n\nYours sincerely,\n"
         "{officer_name}\n{organisation}",
     ),
     "delay_notice": (
-        "An update on {case_reference}",
+        "[{case_reference}] An update: we need a little longer",
         "Dear {customer_name},\n\nWe are still working on {case_reference} and it is taking "
         "longer than we would like. We expect to give you our answer by {resolve_due}. If "
         "anything changes before then, I will tell you straight away.\n\nYours sincerely,\n"
         "{officer_name}\n{organisation}",
     ),
     "final_response": (
-        "Our final response on {case_reference}",
+        "[{case_reference}] Our final response to your complaint",
         "Dear {customer_name},\n\nThis is our final response to your complaint "
         "{case_reference}. We have looked into it fully, and this is what we have done: "
         "{remedy}\n\nIf you are not satisfied with this response, you may take your "
         "complaint to {external_body}\n\nYours sincerely,\n{officer_name}\n{organisation}",
     ),
     "follow_up": (
-        "Did we put it right?",
+        "[{case_reference}] Did we put it right?",
         "Dear {customer_name},\n\nA little while ago we {remedy}. I am writing to check "
         "that this solved the problem and that you are happy with how we handled it. If "
         "anything is still not right, reply to this email and I will take it up "

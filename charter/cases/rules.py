@@ -288,21 +288,23 @@ def kind_from_text(subject: str, body: str) -> str:
 # --- Reply templates ---------------------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-# What reply wording may ask for; each is filled from the case, customer, order and promise.
-PLACEHOLDERS = (
-    "customer_name",
-    "case_reference",
-    "subject",
-    "officer_name",
-    "acknowledge_due",
-    "resolve_due",
-    "promise",
-    "order_reference",
-    "remedy",
-    "follow_up_date",
-    "external_body",
-    "organisation",
-)
+# What reply wording may ask for, and what fills it (from the case, customer, order and
+# promise). The staff's own case subject is deliberately not among them: it is an internal
+# summary ("threatens lawyer") the customer must never read.
+PLACEHOLDERS = {
+    "customer_name": "the person the reply greets: an organisation's contact, a person's name, "
+    "or “customer”",
+    "case_reference": "the case's reference",
+    "officer_name": "the officer sending it",
+    "acknowledge_due": "when we promised to acknowledge",
+    "resolve_due": "when we promised to resolve",
+    "promise": "the charter's promise for resolving it",
+    "order_reference": "the order the case is about",
+    "remedy": "what we did to put it right",
+    "follow_up_date": "when we will check back",
+    "external_body": "the outside body a customer may take the complaint to",
+    "organisation": "our organisation's name",
+}
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -328,3 +330,45 @@ def fill(text: str, values: dict[str, str]) -> tuple[str, list[str]]:
         return str(value)
 
     return PLACEHOLDER.sub(one, text), missing
+
+
+# --- Who a reply greets and goes to ------------------------------------------------------------
+
+GREETING_FALLBACK = "customer"  # "Dear customer" when nobody is known by name
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+    primary: bool = False
+
+
+def addressee(
+    *,
+    customer: Person | None,
+    organisation: bool = False,
+    contacts: tuple[Person, ...] = (),
+    raised_by: str = "",
+    public: Person | None = None,
+) -> Person:
+    """Who a reply to the customer greets, and the address it goes to.
+
+    An organisation is written to through a person: the contact who raised the case (whose
+    address ``raised_by`` is), else its primary contact, else its only contact; a person
+    customer by their own name; someone who is not a customer by the name they left. The
+    email goes to the person greeted when they have an address, else to the customer's.
+    Nobody known by name is greeted as "customer"."""
+    if customer is None:
+        person = public or Person("")
+        return Person(person.name.strip() or GREETING_FALLBACK, person.email)
+    if not organisation:
+        return Person(customer.name.strip() or GREETING_FALLBACK, customer.email)
+    wanted = raised_by.strip().casefold()
+    chosen = next((c for c in contacts if wanted and c.email.casefold() == wanted), None)
+    chosen = chosen or next((c for c in contacts if c.primary), None)
+    if chosen is None and len(contacts) == 1:
+        chosen = contacts[0]
+    if chosen is None or not chosen.name.strip():
+        return Person(GREETING_FALLBACK, customer.email)
+    return Person(chosen.name.strip(), chosen.email or customer.email)

@@ -9,9 +9,21 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from charter.customers.models import CustomerKind
 from charter.orders.models import Order
 
-from .models import Case, CaseEvent, CaseKind, Category, Contact, Email, MailStatus, Resolution
+from . import rules
+from .models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Category,
+    Contact,
+    Direction,
+    Email,
+    MailStatus,
+    Resolution,
+)
 
 OPEN = Q(closed_at__isnull=True)
 
@@ -213,4 +225,35 @@ def reply_wording():
 
     return ReplyTemplate.objects.select_related("approved_by", "policy_version__policy").order_by(
         "situation", "-version"
+    )
+
+
+def reply_addressee(case: Case):
+    """Who a reply on ``case`` greets and goes to (``rules.addressee``): the contact who raised
+    it by email, else the organisation's primary contact; a person by their name."""
+    customer = case.customer if case.customer_id else None
+    if customer is None:
+        return rules.addressee(
+            customer=None, public=rules.Person(case.public_name, case.public_email)
+        )
+    organisation = customer.kind == CustomerKind.ORGANISATION
+    contacts: tuple = ()
+    raised_by = ""
+    if organisation:
+        contacts = tuple(
+            rules.Person(name, email, primary)
+            for name, email, primary in customer.contacts.values_list("name", "email", "is_primary")
+        )
+        first = (
+            Email.objects.filter(case=case, direction=Direction.INBOUND)
+            .order_by("received_at", "pk")
+            .values_list("from_address", flat=True)
+            .first()
+        )
+        raised_by = first or ""
+    return rules.addressee(
+        customer=rules.Person(customer.name, customer.email),
+        organisation=organisation,
+        contacts=contacts,
+        raised_by=raised_by,
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from charter.core.audit import audit_context
+from charter.core.links import absolute_url
 from charter.core.models import Interface
 from charter.core.scheduling import periodic
 
@@ -19,7 +20,7 @@ from .models import Case
 
 
 def _link(case: Case) -> str:
-    return f"{settings.SITE_URL}{reverse('cases:detail', args=[case.pk])}"
+    return absolute_url(reverse("cases:detail", args=[case.pk]))
 
 
 @task()

@@ -224,10 +224,13 @@ def _case_context(request, case) -> dict:
             callback_form=CallbackForm(prefix="callback"),
             claim_form=ClaimForm(prefix="claim"),
         )
-        if user.has_perm("cases.add_contact") and (
-            (case.customer and case.customer.email) or case.public_email
-        ):
+        addressee = selectors.reply_addressee(case) if user.has_perm("cases.add_contact") else None
+        if addressee and addressee.email:
             context["email_form"] = EmailForm(prefix="email")
+            known = addressee.name != rules.GREETING_FALLBACK
+            context["email_to"] = (
+                f"{addressee.name} <{addressee.email}>" if known else addressee.email
+            )
         if user.has_perm("cases.escalate_case") and case.escalation != EscalationLevel.MANAGER:
             context["escalate_form"] = EscalateForm(
                 prefix="escalate",
@@ -516,7 +519,7 @@ def reply_wording(request: HttpRequest) -> HttpResponse:
         {
             "situations": situations,
             "in_use": set(in_use.values()),
-            "placeholders": rules.PLACEHOLDERS,
+            "placeholders": list(rules.PLACEHOLDERS.items()),
             "may_approve": request.user.has_perm("cases.approve_replytemplate"),
         },
     )

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import navigation, signals  # noqa: F401
+        from . import checks, navigation, signals  # noqa: F401
 
         navigation.register(
             label="Audit trail",

@@ -150,9 +150,30 @@ def seed(ctx) -> None:
             ctx.say(f"Customers answered {answered} satisfaction surveys after closed cases.")
     link = _nps_open(rnd, customers, staff)
     if link:
-        path = settings.CHARTER_DEMO_LOGINS_FILE.with_name("demo-survey-link.txt")
-        path.write_text(f"A customer's private survey link (it works once): {link}\n")
+        _write_survey_link(link)
         ctx.say(f"A customer's survey link: {link}")
+
+
+def refresh(ctx) -> None:
+    """The demo is already loaded (`make run` again, perhaps on another PORT): the survey
+    link beside the logins is written again with the address Charter is now reached at."""
+    if ctx.organisation != "widgets":
+        return
+    survey = Survey.objects.filter(name__startswith=NPS_MARKER).order_by("pk").first()
+    invitation = survey and survey.invitations.filter(responded_at__isnull=True).first()
+    if invitation:
+        _write_survey_link(services.invitation_link(invitation))
+
+
+def survey_link_file():
+    """Beside the logins: var/demo-survey-link.txt (a test run's own file under tests)."""
+    logins = settings.CHARTER_DEMO_LOGINS_FILE
+    return logins.with_name(logins.name.replace("logins", "survey-link"))
+
+
+def _write_survey_link(link: str) -> None:
+    path = survey_link_file()
+    path.write_text(f"A customer's private survey link (it works once): {link}\n")
 
 
 def _surveyable():

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from charter.core.audit import audit_context
+from charter.core.links import absolute_url
 from charter.core.models import Interface
 from charter.core.scheduling import periodic
 
@@ -111,7 +112,7 @@ def tell_responsible(comment_ids: list[int]) -> int:
     for comment in comments:
         by_person.setdefault(comment.routed_to, []).append(comment)
     sent = 0
-    link = f"{settings.SITE_URL}{reverse('feedback:inbox')}"
+    link = absolute_url(reverse("feedback:inbox"))
     for person, theirs in by_person.items():
         if not person.email:
             continue

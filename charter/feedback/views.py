@@ -8,7 +8,6 @@ import io
 from datetime import date
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -26,6 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from charter.accounts.models import Team
 from charter.core.errors import DomainError
 from charter.core.forms import form_problems, int_or_none
+from charter.core.links import absolute_url
 from charter.customers.models import Segment
 from charter.customers.selectors import customer_named, customer_search
 
@@ -538,7 +538,7 @@ def form_versions(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/form_versions.html",
         {
-            "address": f"{settings.SITE_URL}{reverse('public:form')}",
+            "address": absolute_url(reverse("public:form")),
             "form": form,
             "versions": FeedbackFormVersion.objects.select_related("extra", "published_by"),
             "may_change": request.user.has_perm("feedback.change_questionnaire"),
@@ -550,11 +550,7 @@ def form_versions(request: HttpRequest) -> HttpResponse:
 @permission_required("feedback.view_questionnaire", raise_exception=True)
 def form_qr(request: HttpRequest) -> HttpResponse:
     """A QR code of the feedback form's address, to print on a counter card or an invoice."""
-
-    from django.conf import settings
-    from django.urls import reverse
-
-    address = f"{settings.SITE_URL}{reverse('public:form')}"
+    address = absolute_url(reverse("public:form"))
     image = io.BytesIO()
     segno.make(address, error="m").save(
         image, kind="svg", scale=6, border=3, title=f"Feedback form: {address}"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from charter.core.audit import audit_context
+from charter.core.links import absolute_url
 from charter.core.models import Interface
 
 from . import selectors
@@ -44,7 +45,7 @@ def notify_new_version(kind: str, version_id: int) -> int:
                     if version.summary_of_changes
                     else ""
                 )
-                + f"\nRead it and press Acknowledge: {settings.SITE_URL}{path}\n"
+                + f"\nRead it and press Acknowledge: {absolute_url(path)}\n"
             )
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
         return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -239,3 +239,51 @@ def test_fill_leaves_what_it_cannot_fill_visible():
     )
     assert text == "Dear Yore Mine Co., about CASE-1 due [due_date]."
     assert missing == ["due_date"]
+
+
+# --- Who a reply greets and goes to --------------------------------------------------------------
+P = rules.Person
+YORE = P("Yore Mine Co.", "orders@yoremine.example")
+DAN = P("Dan Pryor", "dan.pryor@yoremine.example", primary=True)
+LEO = P("Leo Marsh", "leo.marsh@yoremine.example")
+
+
+@pytest.mark.parametrize(
+    ("contacts", "raised_by", "expected"),
+    [
+        # The primary contact, whatever order the contacts come in.
+        ((LEO, DAN), "", P("Dan Pryor", "dan.pryor@yoremine.example")),
+        # The contact who raised the case, by address in any case.
+        ((DAN, LEO), "Leo.Marsh@YoreMine.example", P("Leo Marsh", "leo.marsh@yoremine.example")),
+        # Raised from an address no contact has: the primary contact.
+        ((DAN, LEO), "orders@yoremine.example", P("Dan Pryor", "dan.pryor@yoremine.example")),
+        # No primary, but only one contact: that person.
+        ((LEO,), "", P("Leo Marsh", "leo.marsh@yoremine.example")),
+        # A contact with no address is greeted; the email goes to the organisation's.
+        ((P("Dan Pryor", "", primary=True),), "", P("Dan Pryor", "orders@yoremine.example")),
+        # Several contacts and none primary, or none at all: nobody to name.
+        ((LEO, P("Ann Lee", "ann@yoremine.example")), "", P("customer", "orders@yoremine.example")),
+        ((), "", P("customer", "orders@yoremine.example")),
+    ],
+)
+def test_an_organisation_is_written_to_through_a_person(contacts, raised_by, expected):
+    found = rules.addressee(
+        customer=YORE, organisation=True, contacts=contacts, raised_by=raised_by
+    )
+    assert found == expected
+
+
+def test_a_person_is_greeted_by_name_and_nobody_known_as_customer():
+    jane = P("Jane Citizen", "jane@example.net")
+    assert rules.addressee(customer=jane) == P("Jane Citizen", "jane@example.net")
+    erased = P("", "")
+    assert rules.addressee(customer=erased) == P("customer", "")
+    assert rules.addressee(customer=None, public=P("Pat", "pat@example.net")) == P(
+        "Pat", "pat@example.net"
+    )
+    assert rules.addressee(customer=None, public=P(" ", "x@example.net")).name == "customer"
+    assert rules.addressee(customer=None) == P("customer", "")
+
+
+def test_the_staffs_case_subject_is_no_placeholder():
+    assert rules.unknown_placeholders("About {subject} for {customer_name}") == ["subject"]

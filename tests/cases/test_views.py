@@ -209,7 +209,7 @@ def test_the_manager_plans_a_complex_complaint_from_the_page(
 
 
 def test_the_email_form_fills_in_the_approved_wording_and_sends(
-    complaints_charter, mary_client, officer, yore_mine, mailoutbox
+    complaints_charter, mary_client, officer, manager, yore_mine, mailoutbox
 ):
     from django.utils import timezone
 
@@ -221,12 +221,22 @@ def test_the_email_form_fills_in_the_approved_wording_and_sends(
         body="Dear {customer_name}, we are sorry: {case_reference} needs more time. [note]",
         approved_at=timezone.now(),
     )
+    from charter.customers import services as customer_services
+
+    customer_services.contact_save(
+        actor=manager, customer=yore_mine, name="Dan Pryor", email="dan.pryor@yoremine.example",
+        is_primary=True,
+    )  # fmt: skip
     case = _open(officer, yore_mine)
+    assert (
+        "To: Dan Pryor &lt;dan.pryor@yoremine.example&gt;"
+        in mary_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
     url = reverse("cases:action", args=[case.pk, "email"])
     filled = mary_client.post(
         url, {"email-situation": "delay_notice", "fill": "1"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert f"Dear Yore Mine Co., we are sorry: {case.reference} needs more time." in filled
+    assert f"Dear Dan Pryor, we are sorry: {case.reference} needs more time." in filled
     refused = mary_client.post(
         url,
         {"email-subject": "About it", "email-body": "Sorry. [note]"},
@@ -235,7 +245,7 @@ def test_the_email_form_fills_in_the_approved_wording_and_sends(
     assert "Fill in before sending: note." in refused and not mailoutbox
     mary_client.post(url, {"email-subject": "About it", "email-body": "Sorry for the delay."})
     [sent] = mailoutbox
-    assert sent.to == ["buyer@yoremine.example"] and sent.body == "Sorry for the delay."
+    assert sent.to == ["dan.pryor@yoremine.example"] and sent.body == "Sorry for the delay."
 
 
 def test_mail_kept_aside_is_listed_and_downloadable(complaints_charter, mary_client):

@@ -8,6 +8,7 @@ from django.test import Client
 
 from charter.cases.models import Case
 from charter.core.errors import DomainError, NotPermitted
+from charter.core.links import absolute_url
 from charter.feedback import services, tasks
 from charter.feedback.models import Comment, Topic, TrainingExample
 
@@ -268,13 +269,13 @@ def test_only_those_who_manage_feedback_change_the_form(client, routes, make_use
         services.feedback_form_revise(actor=officer, title="Mine now", change_note="Because")
 
 
-def test_the_form_has_a_qr_code_to_print(client, manager, settings):
+def test_the_form_has_a_qr_code_to_print(client, manager):
     client.force_login(manager)
     page = client.get("/feedback/form/").content.decode()
     assert 'src="/feedback/form/qr.svg"' in page
     svg = client.get("/feedback/form/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml"
-    assert f"{settings.SITE_URL}/f/feedback/" in svg.content.decode()
+    assert f"{absolute_url('/f/feedback/')}</title>" in svg.content.decode()
     download = client.get("/feedback/form/qr.svg?download=1")
     assert "attachment" in download["Content-Disposition"]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from charter.accounts.models import User
 from charter.core.demo_dates import story_dates
 from charter.feedback import selectors
-from charter.feedback.demo import NPS_MARKER, rater_runs
+from charter.feedback.demo import NPS_MARKER, rater_runs, survey_link_file
 from charter.feedback.models import Comment, Response, Survey, Topic
 from charter.feedback.selectors import GROUPS
 
@@ -57,7 +57,7 @@ def test_the_demo_feedback_tells_the_seeds_story(demo_with_history, settings):
 
     nps = Survey.objects.get(name__startswith=NPS_MARKER)
     answered = Response.objects.filter(survey=nps).count()
-    link = (settings.CHARTER_DEMO_LOGINS_FILE.parent / "demo-survey-link.txt").read_text()
+    link = survey_link_file().read_text()
     token = link.strip().rstrip("/").rsplit("/", 1)[1]
     page = Client().post(f"/f/{token}/", {"q-recommend": "8"})
     assert page.status_code == 200 and Response.objects.filter(survey=nps).count() == answered + 1

@@ -10,7 +10,7 @@ from charter.core.guards import clean_text, require
 from charter.core.selectors import business_calendar
 from charter.customers.models import Channel
 
-from .. import rules
+from .. import rules, selectors
 from ..models import (
     Case,
     CaseEventKind,
@@ -45,9 +45,8 @@ def _placeholders(case: Case, actor) -> dict[str, str]:
     done = case.resolutions.filter(status=ResolutionStatus.DONE).order_by("-at").first()
     charter = current_version()
     values = {
-        "customer_name": case.customer.name if case.customer_id else case.public_name,
+        "customer_name": selectors.reply_addressee(case).name,
         "case_reference": case.reference,
-        "subject": case.subject,
         "officer_name": (actor.get_full_name() or actor.username) if actor else "",
         "acknowledge_due": when(case.acknowledge_due),
         "resolve_due": when(case.resolve_due),
@@ -93,7 +92,8 @@ def calendar_name() -> str:
 
 def reply_draft(*, actor, case: Case, situation: str) -> tuple[str, str, list[str]]:
     """The approved wording for ``situation`` filled from the case: subject, body, and the
-    placeholders it had nothing for (left as [name] for a person to fill in)."""
+    placeholders it had nothing for (left as [name] for a person to fill in). The subject is
+    the wording's own (with the case reference), never the staff's case subject."""
     _choice(situation, Situation, "The situation", "situation")
     template = reply_template(situation)
     if template is None:
@@ -114,13 +114,14 @@ def reply_draft(*, actor, case: Case, situation: str) -> tuple[str, str, list[st
 @transaction.atomic
 def email_send(*, actor, case: Case, subject: str, body: str, situation: str = "") -> Email:
     """Email the customer about the case through Django's email backend, threaded to their
-    last message, and log it as an outbound contact (which acknowledges the case)."""
+    last message, and log it as an outbound contact (which acknowledges the case). It goes to
+    the person the reply greets (``selectors.reply_addressee``)."""
     from django.conf import settings
     from django.core.mail import EmailMessage
     from django.core.mail.message import make_msgid
 
     require(actor, "cases.add_contact", "email customers")
-    to = case.customer.email if case.customer_id else case.public_email
+    to = selectors.reply_addressee(case).email
     if not to:
         raise DomainError("The case has no email address to write to: call them instead.")
     subject = clean_text(subject, 500, "A subject", "subject", required=True)

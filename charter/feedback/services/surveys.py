@@ -9,10 +9,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError
 from charter.core.guards import clean_text, require
+from charter.core.links import absolute_url
 from charter.core.tasks import enqueue_on_commit
 
 from .. import tokens
@@ -180,7 +182,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_link(invitation: Invitation) -> str:
-    return f"{settings.SITE_URL}/f/{invitation_token(invitation)}/"
+    return absolute_url(reverse("public:answer", args=[invitation_token(invitation)]))
 
 
 @transaction.atomic

@@ -64,7 +64,8 @@ class Command(AuditedCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when the demo organisation already exists (used by `make run`).",
+            help="Load nothing when the demo organisation already exists, only write its "
+            "survey link again with today's SITE_URL (used by `make run`).",
         )
         parser.add_argument(
             "--no-history",
@@ -100,10 +101,12 @@ class Command(AuditedCommand):
 
         key = options["organisation"]
         existing = Organisation.objects.order_by("pk").first()
+        wanted = ORGANISATIONS[key]["name"]
         if options["if_empty"] and existing is not None:
             self.stdout.write("Demo organisation already loaded.")
+            if existing.name == wanted:
+                _refresh(DemoContext(self.stdout, self.style, None, options, key))
             return
-        wanted = ORGANISATIONS[key]["name"]
         if existing is not None and existing.name != wanted:
             raise CommandError(
                 f"This database already serves {existing.name}, and Charter serves one "
@@ -134,6 +137,15 @@ def _demo_modules():
         except ModuleNotFoundError as error:
             if error.name != f"{config.name}.demo":
                 raise
+
+
+def _refresh(ctx: DemoContext) -> None:
+    """What a loaded demo writes outside the database that may have changed since (e.g. links
+    on another SITE_URL): each app's optional ``refresh(ctx)``."""
+    for module in _demo_modules():
+        refresh = getattr(module, "refresh", None)
+        if refresh is not None:
+            refresh(ctx)
 
 
 def _load_moment(value: str | None, zone: str) -> datetime | None:
