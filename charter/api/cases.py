@@ -276,7 +276,12 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseListQuery(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False)
     kind = _choice(CaseKind.choices, "CaseKindEnum", required=False)
-    overdue = serializers.BooleanField(required=False, default=False)
+    overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only cases past their resolution promise (not answered, not waiting for the "
+        "customer).",
+    )
 
 
 class CaseCreateSerializer(RefuseUnknownFields, serializers.Serializer):
@@ -395,7 +400,7 @@ class CaseViewSet(ActionPermissions, viewsets.GenericViewSet):
         f = _query(CaseListQuery, request)
         cases = selectors.case_queue(request.user, mine=f["mine"], kind=f.get("kind", ""))
         if f["overdue"]:
-            cases = cases.filter(resolve_due__lt=timezone.now(), notified_at__isnull=True)
+            cases = cases.filter(selectors.past_due(timezone.now()))
         page = self.paginate_queryset(cases)
         return self.get_paginated_response(CaseSerializer(page, many=True).data)
 
