@@ -5,7 +5,8 @@ the caller's permission, the procedure's order of steps and the authority limits
 becomes a 4xx with its message. The procedure's transitions are actions on a case
 (``/cases/{id}/step/`` with ``{"to": "investigating"}``, ``escalate``, ``pause``, ``resume``,
 ``resolutions``, ``plan``, ``callback``, ``contacts``). A resolution above the caller's
-authority answers 202 with the approval request to follow.
+authority answers 202 with the approval request to follow. On a manager's case the owner's
+actions answer 403 with the reason for anyone but its owner or someone senior.
 """
 
 from django.http import Http404
