@@ -16,17 +16,26 @@ def approvals_waiting(user) -> dict:
 def my_authority(user) -> dict:
     by_action: dict[str, list] = {}
     for limit in selectors.limits_for_user(user):
+        words = by_action.setdefault(limit.action, [])
         if limit.allowed:
-            by_action.setdefault(limit.action, []).append(rules.describe_limit(limit))
+            words.append(rules.describe_limit(limit))
     rows = [
-        (action.label, " or ".join(by_action.get(action.value, [])) or "needs approval")
+        (
+            action.label,
+            " or ".join(by_action[action.value]) or "needs approval"
+            if action.value in by_action
+            else "not your role's to do",
+        )
         for action in AuthorityAction
     ]
     return {"rows": rows}
 
 
 def my_requests(user) -> dict:
-    return {"items": list(selectors.approvals_requested_by(user)[:5])}
+    return {
+        "items": list(selectors.approvals_requested_by(user)[:5]),
+        "may_ask": bool(selectors.actions_handled_by(user)),
+    }
 
 
 def recent_audit(user) -> dict:

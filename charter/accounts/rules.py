@@ -21,6 +21,14 @@ ACTION_WORDS = {
     "close_complaint": "close a complaint",
     "refer_outside": "refer a complaint to an outside body",
 }
+# What a role that has no limit at all for an action does not handle (it cannot ask either).
+ACTION_NOUNS = {
+    "refund": "refunds",
+    "replace": "product replacements",
+    "compensate": "compensation",
+    "close_complaint": "closing complaints",
+    "refer_outside": "referrals to an outside body",
+}
 CENT = Decimal("0.01")
 
 
@@ -42,6 +50,20 @@ class Decision:
     reason: str
     ceiling: Decimal | None = None
     role: str | None = None
+    handles: bool = True  # the actor's role has a limit for the action, whatever its amount
+
+    @property
+    def may_ask(self) -> bool:
+        """Refused on their own, but theirs to ask approval for."""
+        return not self.allowed and self.handles
+
+
+def does_not_handle(action: str) -> str:
+    noun = ACTION_NOUNS.get(action, action)
+    return (
+        f"Your role does not handle {noun}, so it cannot ask for approval of one either: "
+        "pass it to a colleague whose role does."
+    )
 
 
 def describe_limit(limit: Limit) -> str:
@@ -93,9 +115,16 @@ def decide(
     item_value: Decimal | None = None,
     currency: str = "AUD",
 ) -> Decision:
-    """Whether an actor holding ``limits`` may take ``action`` for ``amount`` on their own."""
+    """Whether an actor holding ``limits`` may take ``action`` for ``amount`` on their own.
+
+    A role with a limit for the action (even "not allowed") handles it: above its limit it asks
+    for approval. A role with no limit for the action does not handle it at all (an analyst's
+    refund): refused, and not theirs to ask for (``handles`` is False).
+    """
     words = ACTION_WORDS.get(action, action)
     mine = [limit for limit in limits if limit.action == action]
+    if not mine:
+        return Decision(False, does_not_handle(action), handles=False)
     if action in VALUED_ACTIONS:
         if amount is None:
             return Decision(False, f"Say how much you want to {words}.")

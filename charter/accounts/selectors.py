@@ -20,6 +20,16 @@ def limits_for_user(user: User, *, action: str | None = None) -> list[rules.Limi
     return [limit.as_rule() for limit in limits]
 
 
+def actions_handled_by(user: User) -> set[str]:
+    """The actions the user's roles have a limit for, whatever its amount: theirs to take or
+    to ask approval for (one query)."""
+    if not user.is_active:
+        return set()
+    return set(
+        AuthorityLimit.objects.filter(role__group__user=user).values_list("action", flat=True)
+    )
+
+
 def all_limits(*, action: str | None = None) -> list[rules.Limit]:
     limits = AuthorityLimit.objects.select_related("role")
     if action:

@@ -230,18 +230,22 @@ def approval_request_create(
 ) -> ApprovalRequest:
     """Ask for approval of an action above the requester's authority.
 
-    Routed to the most junior role whose own limit covers it. Refused when the requester may do
-    it themselves, or when no role may.
+    Routed to the most junior role whose own limit covers it. Open only to roles that handle
+    the action (a limit for it, whatever its amount): an analyst's or an administrator's
+    refund is refused (403), not queued for a supervisor. Refused too when the requester may
+    do it themselves, or when no role may.
     """
     if action not in AuthorityAction.values:
         raise DomainError(f"Unknown action {action!r}.", field="action")
     amount = _parse_decimal(amount, "The amount", field="amount", negative=False)
     item_value = _parse_decimal(item_value, "The item's value", field="item_value", negative=False)
-    if not description.strip():
-        raise DomainError("Say what the approval is for.", field="description")
     decision = selectors.authority_check(
         actor=requested_by, action=action, amount=amount, item_value=item_value, currency=currency
     )
+    if not decision.handles:
+        raise NotPermitted(decision.reason, field="action")
+    if not description.strip():
+        raise DomainError("Say what the approval is for.", field="description")
     if decision.allowed:
         raise DomainError(f"No approval needed: {decision.reason}")
     if action in VALUED_ACTIONS and amount is None:

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from charter.core import home as home_panels
 from charter.core.errors import DomainError
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ApprovalRequestForm, AuthorityCheckForm, AuthorityLimitForm, DecisionForm
-from .models import ApprovalStatus, AuthorityLimit, User
+from .models import ApprovalStatus, AuthorityAction, AuthorityLimit, User
 from .roles import SPECS_BY_CODE
 
 
@@ -131,11 +131,26 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _not_handled(user, action: str | None) -> str | None:
+    """Why this user has no approval to ask for (their role handles none of it), or None."""
+    handled = selectors.actions_handled_by(user)
+    if not handled:
+        nouns = [rules.ACTION_NOUNS[a] for a in AuthorityAction.values]
+        return (
+            f"Your role does not handle {', '.join(nouns[:-1])} or {nouns[-1]}, so it has no "
+            "approval to ask for: pass the customer to a colleague whose role does."
+        )
+    if action in AuthorityAction.values and action not in handled:
+        return rules.does_not_handle(action)
+    return None
+
+
 @login_required
 @permission_required("accounts.add_approvalrequest", raise_exception=True)
 def approval_new(request: HttpRequest) -> HttpResponse:
     initial = {key: request.GET.get(key) for key in ("action", "amount", "item_value")}
     form = ApprovalRequestForm(request.POST or None, initial=initial)
+    refusal = _not_handled(request.user, request.POST.get("action") or initial["action"])
     if request.method == "POST" and form.is_valid():
         try:
             approval = services.approval_request_create(
@@ -149,7 +164,7 @@ def approval_new(request: HttpRequest) -> HttpResponse:
                 f"Request #{approval.pk} sent to the {approval.required_role} role for approval.",
             )
             return redirect("accounts:approval", pk=approval.pk)
-    return render(request, "accounts/approval_new.html", {"form": form})
+    return render(request, "accounts/approval_new.html", {"form": form, "refusal": refusal})
 
 
 def _visible_approval(request: HttpRequest, pk: int):

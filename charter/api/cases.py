@@ -5,7 +5,8 @@ the caller's permission, the procedure's order of steps and the authority limits
 becomes a 4xx with its message. The procedure's transitions are actions on a case
 (``/cases/{id}/step/`` with ``{"to": "investigating"}``, ``escalate``, ``pause``, ``resume``,
 ``resolutions``, ``plan``, ``callback``, ``contacts``). A resolution above the caller's
-authority answers 202 with the approval request to follow.
+authority answers 202 with the approval request to follow. On a manager's case the owner's
+actions answer 403 with the reason for anyone but its owner or someone senior.
 """
 
 from django.http import Http404
@@ -276,7 +277,12 @@ class CaseDetailSerializer(CaseSerializer):
 class CaseListQuery(serializers.Serializer):
     mine = serializers.BooleanField(required=False, default=False)
     kind = _choice(CaseKind.choices, "CaseKindEnum", required=False)
-    overdue = serializers.BooleanField(required=False, default=False)
+    overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only cases past their resolution promise (not answered, not waiting for the "
+        "customer).",
+    )
 
 
 class CaseCreateSerializer(RefuseUnknownFields, serializers.Serializer):
@@ -395,7 +401,7 @@ class CaseViewSet(ActionPermissions, viewsets.GenericViewSet):
         f = _query(CaseListQuery, request)
         cases = selectors.case_queue(request.user, mine=f["mine"], kind=f.get("kind", ""))
         if f["overdue"]:
-            cases = cases.filter(resolve_due__lt=timezone.now(), notified_at__isnull=True)
+            cases = cases.filter(selectors.past_due(timezone.now()))
         page = self.paginate_queryset(cases)
         return self.get_paginated_response(CaseSerializer(page, many=True).data)
 

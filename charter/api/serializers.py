@@ -125,6 +125,12 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     ceiling = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     role = serializers.CharField(allow_null=True)
+    handles = serializers.BooleanField(
+        help_text="The caller's role has a limit for the action (it takes or asks for it)."
+    )
+    may_ask_for_approval = serializers.BooleanField(
+        source="may_ask", help_text="Not allowed on their own, but theirs to ask approval for."
+    )
 
 
 class ApprovalRequestSerializer(serializers.ModelSerializer):

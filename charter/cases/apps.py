@@ -40,3 +40,11 @@ class CasesConfig(AppConfig):
             order=5,
             context=page_selectors.my_cases_panel,
         )
+        home.register_panel(
+            key="routed-to-me",
+            title="Routed to you",
+            template="cases/panels/routed_to_me.html",
+            permission="cases.manage_complex_case",
+            order=4,
+            context=page_selectors.routed_to_panel,
+        )

@@ -251,10 +251,11 @@ class Case(models.Model):
             # The queue: open cases by what falls due first. Partial on closed_at so that
             # SQLite and PostgreSQL both read a page straight off it.
             models.Index(
-                # The owner and the answer time are in the key (not only INCLUDEd, which
-                # SQLite ignores) so that the queue's tab counts read the index alone on both
-                # databases, not open cases scattered over the table.
-                fields=["resolve_due", "id", "owner", "notified_at"],
+                # The owner, the answer time and the pause are in the key (not only INCLUDEd,
+                # which SQLite ignores) so that the queue's counts (past due and due soon, of
+                # mine and of all) read the index alone on both databases, not open cases
+                # scattered over the table.
+                fields=["resolve_due", "id", "owner", "notified_at", "paused_at"],
                 condition=Q(closed_at__isnull=True),
                 name="case_open_by_due",
             ),

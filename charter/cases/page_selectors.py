@@ -16,14 +16,34 @@ from charter.orders import selectors as orders_selectors
 from . import rules, selectors
 from .models import Case, ComplainantType, DirectedAt
 
-STATE_WORDS = {
-    rules.MET: ("badge badge--ok", "Met"),
-    rules.MET_LATE: ("badge badge--warn", "Met late"),
-    rules.BREACHED: ("badge badge--bad", "Missed"),
-    rules.WARNING: ("badge badge--warn", "Due soon"),
-    rules.ON_TRACK: ("badge", "On track"),
-    rules.NONE: ("badge", "No promise"),
+# How each deadline state looks; its words are ``rules.STATE_WORDS``, the same everywhere.
+STATE_CLASS = {
+    rules.MET: "badge badge--ok",
+    rules.MET_LATE: "badge badge--warn",
+    rules.BREACHED: "badge badge--bad",
+    rules.WARNING: "badge badge--warn",
+    rules.ON_TRACK: "badge",
+    rules.PAUSED: "badge",
+    rules.NONE: "badge",
 }
+
+
+def deadline_states(case: Case, *, now: datetime, warn: timedelta) -> list[rules.DeadlineState]:
+    """Where each of the case's deadlines stands (no query: the case's own columns)."""
+    return rules.case_deadlines(
+        acknowledge=(case.acknowledge_due, case.acknowledged_at),
+        resolve=(case.resolve_due, case.notified_at),
+        follow_up=(case.follow_up_due, case.followed_up_at),
+        paused=case.paused_at is not None,
+        now=now,
+        warn_before=warn,
+    )
+
+
+def _relative(moment: datetime, now: datetime) -> str:
+    return f"{timesince(moment, now)} ago" if moment < now else f"in {timeuntil(moment, now)}"
+
+
 SEVERITY_BADGE = {1: "badge", 2: "badge", 3: "badge badge--warn", 4: "badge badge--bad"}
 
 
@@ -62,19 +82,18 @@ def queue_rows(cases, *, now: datetime, warn: timedelta) -> list[QueueRow]:
     calendar = business_calendar() if cases else None  # read once, not per row
     case_url = _url_pattern("cases:detail")
     for case in cases:
-        state = rules.deadline_state(case.resolve_due, case.notified_at, now, warn)
-        if case.paused_at:
-            state_class, label = "badge", "Waiting for the customer"
-        else:
-            state_class, label = STATE_WORDS[state]
+        # The worst of the case's deadlines, in the case page's words; the time shown is the
+        # resolution's (the queue's order), the badge names any other deadline it concerns.
+        worst = rules.worst_deadline(deadline_states(case, now=now, warn=warn))
+        state_class, label = STATE_CLASS[worst.state], worst.words
         text, iso = _local_text(case.resolve_due, calendar)
         words = ""
-        if case.resolve_due and not case.notified_at:
-            words = (
-                f"{timesince(case.resolve_due, now)} ago"
-                if case.resolve_due < now
-                else f"in {timeuntil(case.resolve_due, now)}"
-            )
+        if worst.key != "resolve":
+            words = worst.label
+            if worst.state in (rules.BREACHED, rules.WARNING):
+                words += f", due {_relative(worst.due, now)}"
+        elif case.resolve_due and not case.notified_at and not case.paused_at:
+            words = _relative(case.resolve_due, now)
         about = format_html(
             '{}<br><span class="{}">{}</span>',
             case.subject,
@@ -156,33 +175,19 @@ def deadlines(case: Case, *, now: datetime) -> list[Deadline]:
     from .services import case_settings
 
     warn = timedelta(hours=case_settings().warn_hours_before)
-    found = []
     calendar = business_calendar()
-    for label, due, done, promise in (
-        ("Acknowledge", case.acknowledge_due, case.acknowledged_at, case.acknowledge_promise),
-        (
-            "Resolve or give a final response",
-            case.resolve_due,
-            case.notified_at,
-            case.resolve_promise,
-        ),
-        ("Follow up", case.follow_up_due, case.followed_up_at, None),
-    ):
-        if due is None and label == "Follow up":
-            continue
-        state = rules.deadline_state(due, done, now, warn)
-        if case.paused_at and label.startswith("Resolve") and state != rules.MET:
-            state_class, word = "badge", "Paused: waiting for the customer"
-        else:
-            state_class, word = STATE_WORDS[state]
-        text, iso = _local_text(due, calendar)
+    promises = {"acknowledge": case.acknowledge_promise, "resolve": case.resolve_promise}
+    found = []
+    for one in deadline_states(case, now=now, warn=warn):
+        text, iso = _local_text(one.due, calendar)
+        promise = promises.get(one.key)
         found.append(
             Deadline(
-                label=label,
+                label=one.label,
                 due_text=text,
                 due_iso=iso,
-                state=word,
-                state_class=state_class,
+                state=one.words,
+                state_class=STATE_CLASS[one.state],
                 promise=promise.wording if promise else "",
             )
         )
@@ -283,6 +288,55 @@ def my_cases_panel(user, *, now: datetime | None = None) -> dict:
     warn = timedelta(hours=case_settings().warn_hours_before)
     rows = queue_rows(selectors.case_queue(user, mine=True)[:5], now=now, warn=warn)
     return {"rows": rows, "counts": selectors.queue_counts(user, now=now, warn=warn)}
+
+
+def _callback(case: Case) -> tuple[str, datetime | None]:
+    return rules.callback_to_keep(
+        needs_callback=case.involves_injury or case.not_covered,
+        callback_at=case.callback_at,
+        acknowledge_due=case.acknowledge_due,
+        acknowledged=case.acknowledged_at is not None,
+    )
+
+
+def callback_text(case: Case, calendar=None) -> str:
+    """The call-back the owner must keep, in a sentence in the organisation's zone."""
+    words, moment = _callback(case)
+    if not words:
+        return ""
+    if moment is None:
+        return f"{words}."
+    calendar = calendar or business_calendar()
+    local = calendar.local(moment)
+    return f"{words} {local:%a %d %b %Y, %H:%M} ({calendar.time_zone})."
+
+
+@dataclass(frozen=True)
+class RoutedRow:
+    case: Case
+    callback: str  # the call-back to keep, or the time by which to agree it
+    urgent: bool  # no call-back agreed, and the time to agree one has passed
+
+
+def routed_to_panel(user, *, now: datetime | None = None, limit: int = 8) -> dict:
+    """The manager's "Routed to you": each case the procedure sent her, with the call-back
+    she must keep (two queries at most)."""
+    now = now or datetime.now().astimezone()
+    found = selectors.routed_to(user)
+    cases = list(found[:limit])
+    calendar = business_calendar() if cases else None
+    rows = []
+    for case in cases:
+        _, moment = _callback(case)
+        agree_by = case.callback_at is None and moment is not None
+        rows.append(
+            RoutedRow(
+                case=case,
+                callback=callback_text(case, calendar),
+                urgent=agree_by and moment < now,
+            )
+        )
+    return {"rows": rows, "count": len(rows) if len(rows) < limit else found.count()}
 
 
 def format_due(case: Case) -> str:

@@ -132,6 +132,62 @@ def step_refusal(facts: CaseFacts, target: str) -> str | None:
     return None
 
 
+# --- Who may work a case ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hands:
+    """Who holds a case and who wants to act on it, gathered by the service."""
+
+    managers_case: bool  # the procedure sent it to the manager, or a manager owns it
+    owner_name: str = ""  # empty when nobody holds it yet
+    actor_is_owner: bool = False
+    actor_rank: int = 0
+    owner_rank: int = 0
+    actor_manages_complex: bool = False
+
+
+# What only the owner of a manager's case (or someone senior) may do, as one sentence for the
+# case page; each service names its own part.
+OWNERS_WORK = (
+    "move it through its steps, pause or resume it, record what we do for the customer, plan "
+    "it, change the call-back time agreed, or give it to someone else"
+)
+
+
+def handling_refusal(hands: Hands, doing: str) -> str | None:
+    """Why the actor may not ``doing`` on this case, in a sentence; None when they may.
+
+    A manager's case (a complex, injury, legal or "not covered" complaint the procedure sent to
+    the customer service manager, or any case a manager owns) is its owner's: only the owner,
+    or someone whose role ranks above the owner's, may step it, pause or resume it (its clock
+    is the charter's), resolve it, plan it, move the call-back agreed, or reassign it. With
+    nobody holding it yet, a customer service manager may. Anyone who works cases may still
+    add notes and log contacts on it; the services do not ask this rule for those.
+
+    Every other case is the team's, as it was: an officer may work a colleague's case and take
+    it over (the seeds' officers share one queue and pick up each other's calls, and a late
+    case escalated to the supervisor is still finished by whoever has it), and a supervisor
+    shares out work by reassigning.
+    """
+    if not hands.managers_case or hands.actor_is_owner:
+        return None
+    if hands.owner_name:
+        if hands.actor_rank > hands.owner_rank:
+            return None
+        who = hands.owner_name
+        return (
+            f"This complaint is {who}'s, with the customer service manager: only {who} or "
+            f"someone senior may {doing}. You may still add a note or log a contact."
+        )
+    if hands.actor_manages_complex:
+        return None
+    return (
+        "This complaint is for the customer service manager: only a customer service manager "
+        f"may {doing}. You may still add a note or log a contact."
+    )
+
+
 # --- Routing ----------------------------------------------------------------------------------
 
 
@@ -215,6 +271,26 @@ def route(facts: RoutingFacts) -> Routing:
     )
 
 
+def callback_to_keep(
+    *,
+    needs_callback: bool,
+    callback_at: datetime | None,
+    acknowledge_due: datetime | None,
+    acknowledged: bool,
+) -> tuple[str, datetime | None]:
+    """What the manager a case was routed to must keep, as words and a time: the call-back
+    agreed; else, for a complaint that needs one (injury, not covered), the time by which it
+    must be agreed (the charter's promise to acknowledge the complaint); ("", None) when the
+    complaint needs no call-back."""
+    if callback_at is not None:
+        return "Call-back agreed for", callback_at
+    if not needs_callback:
+        return "", None
+    if acknowledge_due is not None and not acknowledged:
+        return "No call-back agreed yet: agree one with the customer by", acknowledge_due
+    return "No call-back agreed yet: agree one with the customer", None
+
+
 def _sentence(parts: list[str]) -> str:
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return text[0].upper() + text[1:]
@@ -247,6 +323,80 @@ def deadline_state(
     if now >= due - warn_before:
         return WARNING
     return ON_TRACK
+
+
+PAUSED = "paused"  # the resolution clock is stopped while we wait for the customer
+
+# The words a deadline's state is shown in, on the case page and in the queue alike.
+STATE_WORDS = {
+    MET: "Met",
+    MET_LATE: "Met late",
+    BREACHED: "Missed",
+    WARNING: "Due soon",
+    ON_TRACK: "On track",
+    PAUSED: "Paused: waiting for the customer",
+    NONE: "No promise",
+}
+# Worst first when a case has several deadlines: a promise missed and still not kept, one
+# about to be missed, one kept late; then the rest.
+_BADNESS = {BREACHED: 5, WARNING: 4, MET_LATE: 3, ON_TRACK: 2, PAUSED: 2, MET: 1, NONE: 0}
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    key: str  # "acknowledge", "resolve" or "follow_up"
+    label: str
+    due: datetime | None
+    state: str
+
+    @property
+    def words(self) -> str:
+        return STATE_WORDS[self.state]
+
+
+DEADLINE_LABELS = {
+    "acknowledge": "Acknowledge",
+    "resolve": "Resolve or give a final response",
+    "follow_up": "Follow up",
+}
+
+
+def case_deadlines(
+    *,
+    acknowledge: tuple[datetime | None, datetime | None],
+    resolve: tuple[datetime | None, datetime | None],
+    follow_up: tuple[datetime | None, datetime | None] = (None, None),
+    paused: bool,
+    now: datetime,
+    warn_before: timedelta,
+) -> list[DeadlineState]:
+    """Each of a case's deadlines (due, done) and where it stands, in the procedure's order.
+    A follow-up is listed once it has a due time. While the case waits for the customer its
+    resolution clock is stopped: not missed, not due soon, unless already met."""
+    found = []
+    for key, (due, done) in (
+        ("acknowledge", acknowledge),
+        ("resolve", resolve),
+        ("follow_up", follow_up),
+    ):
+        if key == "follow_up" and due is None:
+            continue
+        state = deadline_state(due, done, now, warn_before)
+        if key == "resolve" and paused and state not in (MET, MET_LATE):
+            state = PAUSED
+        found.append(DeadlineState(key, DEADLINE_LABELS[key], due, state))
+    return found
+
+
+def worst_deadline(states: list[DeadlineState], prefer: str = "resolve") -> DeadlineState | None:
+    """The deadline that stands worst; among equals, ``prefer`` (the queue's column), then
+    the first."""
+    if not states:
+        return None
+    return max(
+        states,
+        key=lambda s: (_BADNESS[s.state], s.key == prefer, -states.index(s)),
+    )
 
 
 # --- Email threading --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .models import (
     Contact,
     Direction,
     Email,
+    EscalationLevel,
     MailStatus,
     Resolution,
 )
@@ -50,22 +51,51 @@ def case_queue(user, *, mine: bool = False, kind: str = "") -> QuerySet[Case]:
     return _listed(found).order_by("resolve_due", "pk")
 
 
+def past_due(now: datetime) -> Q:
+    """Open cases past their resolution promise: not answered, and not waiting for the
+    customer (their clock is stopped). What ``rules.deadline_state`` calls breached."""
+    return Q(resolve_due__lt=now, notified_at__isnull=True, paused_at__isnull=True)
+
+
+def due_soon(now: datetime, warn: timedelta) -> Q:
+    """Open cases whose resolution promise falls due within ``warn`` (a warning, by the rule)."""
+    return Q(
+        resolve_due__gte=now,
+        resolve_due__lte=now + warn,
+        notified_at__isnull=True,
+        paused_at__isnull=True,
+    )
+
+
 def queue_counts(user, *, now: datetime | None = None, warn: timedelta = timedelta(hours=4)):
-    """Open cases: all, mine, past due and due soon, in one pass over the open cases."""
+    """Open cases, all and the user's own, and of each set how many are past their resolution
+    promise and due soon: one pass over the open-cases index (its key holds every column
+    these read)."""
     now = now or timezone.now()
+    mine = Q(owner=user)
     return (
         cases_visible_to(user)
         .filter(OPEN)
         .aggregate(
             open=Count("pk"),
-            mine=Count("pk", filter=Q(owner=user)),
-            overdue=Count("pk", filter=Q(resolve_due__lt=now, notified_at__isnull=True)),
-            due_soon=Count(
-                "pk",
-                filter=Q(
-                    resolve_due__gte=now, resolve_due__lt=now + warn, notified_at__isnull=True
-                ),
-            ),
+            overdue=Count("pk", filter=past_due(now)),
+            due_soon=Count("pk", filter=due_soon(now, warn)),
+            mine=Count("pk", filter=mine),
+            mine_overdue=Count("pk", filter=mine & past_due(now)),
+            mine_due_soon=Count("pk", filter=mine & due_soon(now, warn)),
+        )
+    )
+
+
+def routed_to(user) -> QuerySet[Case]:
+    """Open cases the procedure (or an escalation) sent to this manager and she holds: a
+    call-back agreed first, soonest first; then those still to agree, by acknowledgement due."""
+    return (
+        cases_visible_to(user)
+        .filter(OPEN, owner=user, escalation=EscalationLevel.MANAGER)
+        .select_related("customer")
+        .order_by(
+            F("callback_at").asc(nulls_last=True), F("acknowledge_due").asc(nulls_last=True), "pk"
         )
     )
 

@@ -59,6 +59,43 @@ def tell_owner(case_id: int, text: str) -> int:
     )
 
 
+@task()
+def tell_manager_routed(case_id: int) -> int:
+    """The customer service manager the procedure sent a complaint to hears of it at once,
+    with why and the call-back she must keep."""
+    case = Case.objects.select_related("owner", "customer").get(pk=case_id)
+    owner = case.owner
+    if owner is None or not owner.email or not owner.is_active:
+        return 0
+    reasons = "\n".join(f"- {line}" for line in case.routing)
+    reach = ", ".join(
+        x
+        for x in (
+            case.customer.phone if case.customer_id else case.public_phone,
+            case.customer.email if case.customer_id else case.public_email,
+        )
+        if x
+    )
+    from .page_selectors import callback_text
+
+    callback = callback_text(case)
+    body = (
+        f"Hello {owner.first_name or owner.username},\n\n"
+        f"The complaints procedure has sent you {case.reference}: {case.subject}\n"
+        f"From: {case.who}{f' ({reach})' if reach else ''}\n"
+        f"Severity: {case.get_severity_display()}\n\n"
+        f"Why it is yours:\n{reasons}\n\n"
+        + (f"{callback}\n\n" if callback else "")
+        + f"The case: {_link(case)}\n"
+    )
+    return send_mail(
+        f"[Charter] {case.reference} routed to you: {case.subject}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [owner.email],
+    )
+
+
 @periodic(every=timedelta(minutes=5))
 @task()
 def check_case_deadlines() -> dict:

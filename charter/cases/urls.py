@@ -5,7 +5,7 @@ from . import views
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.case_queue, name="queue"),  # ?show=mine|overdue|due_soon|open
+    path("", views.case_queue, name="queue"),  # ?show=mine|open&due=past|soon
     path("log/", views.complaints_log, name="log"),
     path("contacts/new/", views.contact_new, name="contact-new"),  # ?customer=<pk> | ?public=1
     path("mail/", views.mail_kept_aside, name="mail"),

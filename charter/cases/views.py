@@ -45,12 +45,15 @@ from .models import Category, EscalationLevel, ReplyTemplate, Situation
 PAGE_SIZE = 50
 VIEW = "cases.view_case"
 CHANGE = "cases.change_case"
-TABS = (
-    ("mine", "Mine"),
-    ("overdue", "Past due"),
-    ("due_soon", "Due soon"),
-    ("open", "All open"),
+# Whose cases, then which of them by the resolution promise; every count is of that set.
+SCOPES = (("mine", "Mine"), ("open", "All open"))
+DUE_FILTERS = (
+    ("", "All of them"),
+    ("past", "Resolution past due"),
+    ("soon", "Resolution due soon"),
 )
+# Addresses from before the two were separate ("?show=overdue" was the whole queue's).
+OLD_SHOWS = {"overdue": ("open", "past"), "due_soon": ("open", "soon")}
 
 
 def _seconds(minutes) -> int | None:
@@ -61,29 +64,41 @@ def _seconds(minutes) -> int | None:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def case_queue(request: HttpRequest) -> HttpResponse:
-    """Open cases, what falls due first at the top, 50 a page in a fixed number of queries."""
+    """Open cases, what falls due first at the top, 50 a page in a fixed number of queries:
+    mine or all, and of those, all or only those past or near their resolution promise."""
     user, now = request.user, timezone.now()
-    show = request.GET.get("show", "mine")
-    if show not in dict(TABS):
+    show, due = request.GET.get("show", "mine"), request.GET.get("due", "")
+    show, due = OLD_SHOWS.get(show, (show, due))
+    if show not in dict(SCOPES):
         show = "mine"
-    warn = timedelta(hours=services.case_settings().warn_hours_before)
+    if due not in dict(DUE_FILTERS):
+        due = ""
+    warn_hours = services.case_settings().warn_hours_before
+    warn = timedelta(hours=warn_hours)
     counts = selectors.queue_counts(user, now=now, warn=warn)
     cases = selectors.case_queue(user, mine=show == "mine")
-    if show == "overdue":
-        cases = cases.filter(resolve_due__lt=now, notified_at__isnull=True)
-    elif show == "due_soon":
-        cases = cases.filter(
-            resolve_due__gte=now, resolve_due__lt=now + warn, notified_at__isnull=True
-        )
+    if due == "past":
+        cases = cases.filter(selectors.past_due(now))
+    elif due == "soon":
+        cases = cases.filter(selectors.due_soon(now, warn))
+    prefix = "mine_" if show == "mine" else ""
+    of_scope = {
+        "": counts["mine" if show == "mine" else "open"],
+        "past": counts[f"{prefix}overdue"],
+        "soon": counts[f"{prefix}due_soon"],
+    }
     paginator = Paginator(cases, PAGE_SIZE)
-    paginator.count = counts["open" if show == "open" else show]
+    paginator.count = of_scope[due]
     page = paginator.get_page(request.GET.get("page"))
     context = {
-        "tabs": [(key, label, counts[key if key != "open" else "open"]) for key, label in TABS],
+        "scopes": [(key, label, counts[key]) for key, label in SCOPES],
+        "filters": [(key, label, of_scope[key]) for key, label in DUE_FILTERS],
         "show": show,
+        "due": due,
+        "warn_hours": warn_hours,
         "page": page,
         "rows": page_selectors.queue_rows(page.object_list, now=now, warn=warn),
-        "query": f"show={show}",
+        "query": f"show={show}&due={due}",
     }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "cases/_queue_rows.html" if partial else "cases/queue.html", context)
@@ -195,16 +210,24 @@ def _case_context(request, case) -> dict:
     can_change = user.has_perm(CHANGE) and case.is_open
     order_choices = [(str(o.pk), o.reference) for o in case.orders.all()]
     facts = services.facts_for(case)
+    # On a manager's case someone else owns, the owner's work is refused: say so once, offer
+    # what is left (notes, contacts, email, the first call-back time).
+    owner_refusal = (
+        rules.handling_refusal(services.hands_for(case, user), rules.OWNERS_WORK)
+        if can_change
+        else None
+    )
     context = {
         "case": case,
         "can_change": can_change,
+        "owner_refusal": owner_refusal,
         "deadlines": page_selectors.deadlines(case, now=now),
         "story": page_selectors.story(case),
         "next_steps": [
             (step, rules.STEP_LABELS[step].capitalize(), rules.step_refusal(facts, step))
             for step in rules.next_steps(case.kind, case.status)
         ]
-        if can_change
+        if can_change and not owner_refusal
         else [],
         "late_orders": {o.pk for o in case.orders.all() if o.is_late(now)},
         "is_manager": user.has_perm(services.MANAGE_COMPLEX),
@@ -236,7 +259,7 @@ def _case_context(request, case) -> dict:
                 prefix="escalate",
                 initial={"to": "csm" if case.escalation else "supervisor"},
             )
-        if context["is_manager"] and case.complex:
+        if context["is_manager"] and case.complex and not owner_refusal:
             context["plan_form"] = PlanForm(
                 prefix="plan",
                 initial={

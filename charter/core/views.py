@@ -109,6 +109,8 @@ def _csv_lines(writer, chunk):
             row.changes_text,
         ]
         yield writer.writerow(cells)
+
+
 # --- Service hours and closure days --------------------------------------------------------
 
 

@@ -139,3 +139,16 @@ def test_describe_limit_in_words():
     assert describe_limit(SUPERVISOR[1]) == "up to $100.00"
     assert describe_limit(CSO[2]) == "not allowed"
     assert describe_limit(limit("x", "refund")) == "allowed, with no limit"
+
+
+def test_a_role_without_a_limit_for_an_action_does_not_handle_it():
+    # An analyst's roles have no refund limit at all: refused, and not theirs to ask for.
+    decision = decide([], action="refund", amount=D("10"), item_value=D("100"))
+    assert not decision.allowed and not decision.handles and not decision.may_ask
+    assert decision.reason.startswith("Your role does not handle refunds")
+    # A limit that says "not allowed" is still a role that handles it: it asks for approval.
+    decision = decide(CSO, action="compensate", amount=D("1"))
+    assert not decision.allowed and decision.handles and decision.may_ask
+    assert decide(CSO, action="refund", amount=D("30"), item_value=D("100")).may_ask
+    assert not decide(CSO, action="refund", amount=D("5"), item_value=D("100")).may_ask
+    assert "referrals to an outside body" in decide(SUPERVISOR, action="refer_outside").reason

@@ -235,3 +235,23 @@ def test_pending_approvals_are_reminded_once_per_interval(make_user, demo_limits
     assert len(mail.outbox) == 1
     # Found by a query: the next run within the interval sends nothing more.
     assert remind_pending_approvals.call() == 0
+
+
+@pytest.mark.parametrize("role", [RoleCode.ANALYST, RoleCode.ADMINISTRATOR, RoleCode.AUDITOR])
+def test_only_roles_that_handle_money_may_ask_for_money(make_user, demo_limits, role):
+    asker = make_user(role)
+    with pytest.raises(NotPermitted) as refused:
+        services.approval_request_create(
+            requested_by=asker, action="refund", amount="120", item_value="120", description="x"
+        )
+    assert refused.value.message.startswith("Your role does not handle refunds")
+    assert not selectors.approvals_waiting_for(make_user(RoleCode.SUPERVISOR)).exists()
+
+
+def test_a_limit_that_says_not_allowed_is_still_a_role_that_asks(make_user, demo_limits):
+    # The officer may give no compensation on her own: it goes to the supervisor.
+    approval = services.approval_request_create(
+        requested_by=make_user(), action="compensate", amount="50", description="Goodwill"
+    )
+    assert approval.required_role.code == RoleCode.SUPERVISOR
+    assert selectors.actions_handled_by(make_user(RoleCode.ANALYST)) == set()

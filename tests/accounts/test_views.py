@@ -80,8 +80,9 @@ def test_the_home_page_query_count_is_fixed(
     mary = make_user()
     client.force_login(john)
     # A budget: the home page's panels (the cases panel reads its list, its counts and the
-    # warning figure) in a fixed number of queries.
-    with django_assert_max_num_queries(23) as few:
+    # warning figure; the requests panel whether the role handles anything to ask for) in a
+    # fixed number of queries.
+    with django_assert_max_num_queries(24) as few:
         client.get("/")
     from charter.accounts import services
 
@@ -248,3 +249,29 @@ def test_staff_change_their_own_password(client, make_user):
     assert done["Location"] == "/password/done/"
     mary.refresh_from_db()
     assert mary.check_password("a-better-passphrase-9")
+
+
+def test_a_role_that_handles_no_refunds_is_told_so_and_offered_no_button(
+    client, make_user, demo_limits
+):
+    client.force_login(make_user(RoleCode.ANALYST))
+    check = client.get(
+        "/authority/check/?action=refund&amount=30&item_value=100", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Your role does not handle refunds" in check and "Ask for approval" not in check
+    form = client.get("/approvals/new/?action=refund&amount=30&item_value=100").content.decode()
+    assert "Your role does not handle refunds" in form and "Send request" not in form
+    posted = client.post(
+        "/approvals/new/",
+        {"action": "refund", "amount": "30", "item_value": "100", "description": "Refund"},
+    )
+    assert posted.status_code == 200
+    assert "Your role does not handle refunds" in posted.content.decode()
+    assert not ApprovalRequest.objects.exists()
+    home = client.get("/").content.decode()
+    assert 'href="/approvals/new/"' not in home and "no approval to ask for" in home
+    # An officer, who handles refunds, is still offered the button.
+    client.force_login(make_user())
+    check = client.get("/authority/check/?action=refund&amount=30&item_value=100").content
+    assert b"Ask for approval" in check
+    assert b"Send request" in client.get("/approvals/new/?action=refund").content

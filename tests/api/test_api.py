@@ -201,3 +201,31 @@ def test_lists_are_paginated_and_their_query_count_is_constant(
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get("/api/v1/staff/").json()
     assert body["count"] >= 30
+
+
+def test_a_role_that_handles_no_refunds_may_not_ask_over_the_api(make_user, demo_limits):
+    analyst = _token_client(make_user(RoleCode.ANALYST))
+    refused = analyst.post(
+        "/api/v1/approvals/",
+        {"action": "refund", "amount": "120.00", "item_value": "120.00", "description": "x"},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Your role does not handle refunds")
+    assert not ApprovalRequest.objects.exists()
+    check = analyst.post(
+        "/api/v1/authority/check/",
+        {"action": "refund", "amount": "30", "item_value": "100"},
+        format="json",
+    ).json()
+    assert check["handles"] is False and check["may_ask_for_approval"] is False
+    officer = (
+        _token_client(make_user())
+        .post(
+            "/api/v1/authority/check/",
+            {"action": "refund", "amount": "30", "item_value": "100"},
+            format="json",
+        )
+        .json()
+    )
+    assert officer["handles"] is True and officer["may_ask_for_approval"] is True

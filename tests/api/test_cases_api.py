@@ -158,3 +158,38 @@ def test_the_case_list_reads_a_fixed_number_of_queries(
         add()
     assert count() == one
     assert Case.objects.count() == 6
+
+
+def test_overdue_means_past_the_resolution_promise_and_not_waiting(
+    complaints_charter,  # noqa: F811
+    officer,  # noqa: F811
+    make_user,
+    make_customer,  # noqa: F811
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charter.cases import services
+
+    long_ago = timezone.now() - timedelta(days=30)
+    late = services.case_open(
+        actor=officer, customer=make_customer(), subject="Late", channel="email", opened_at=long_ago
+    )
+    waiting = services.case_open(
+        actor=officer, customer=make_customer(), subject="Wait", channel="email", opened_at=long_ago
+    )
+    services.case_pause(actor=officer, case=waiting, reason="Photos")
+    colleague = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER)
+    theirs = services.case_open(
+        actor=colleague,
+        customer=make_customer(),
+        subject="Theirs",
+        channel="email",
+        opened_at=long_ago,
+    )
+    api = _client(officer)
+    listed = [c["id"] for c in api.get("/api/v1/cases/?overdue=true").json()["results"]]
+    assert sorted(listed) == sorted([late.pk, theirs.pk])
+    mine = [c["id"] for c in api.get("/api/v1/cases/?overdue=true&mine=true").json()["results"]]
+    assert mine == [late.pk]

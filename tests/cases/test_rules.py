@@ -287,3 +287,141 @@ def test_a_person_is_greeted_by_name_and_nobody_known_as_customer():
 
 def test_the_staffs_case_subject_is_no_placeholder():
     assert rules.unknown_placeholders("About {subject} for {customer_name}") == ["subject"]
+
+
+# --- Who may work a case ----------------------------------------------------------------------
+
+OFFICER, SUPERVISOR_RANK, MANAGER = 10, 30, 40
+
+
+def _hands(**fields):
+    fields.setdefault("managers_case", True)
+    fields.setdefault("owner_name", "Grace")
+    fields.setdefault("owner_rank", MANAGER)
+    return rules.Hands(**fields)
+
+
+@pytest.mark.parametrize(
+    "hands, may",
+    [
+        # The manager's own case: hers, and anyone's above her.
+        (_hands(actor_is_owner=True, actor_rank=MANAGER), True),
+        (_hands(actor_rank=OFFICER), False),
+        (_hands(actor_rank=SUPERVISOR_RANK), False),
+        (_hands(actor_rank=MANAGER), False),  # another manager is not senior to her
+        (_hands(actor_rank=MANAGER + 1), True),
+        # Sent to the manager, nobody holds it yet: a manager may take it up.
+        (_hands(owner_name="", owner_rank=0, actor_rank=OFFICER), False),
+        (_hands(owner_name="", owner_rank=0, actor_rank=MANAGER, actor_manages_complex=True), True),
+        # Any other case is the team's, whoever owns it (today's behaviour kept).
+        (rules.Hands(managers_case=False, owner_name="Mia", actor_rank=OFFICER), True),
+    ],
+)
+def test_a_managers_case_is_its_owners(hands, may):
+    refusal = rules.handling_refusal(hands, "pause it")
+    assert (refusal is None) is may
+    if refusal:
+        assert "pause it" in refusal and "add a note or log a contact" in refusal
+
+
+def test_the_refusal_names_the_owner():
+    refusal = rules.handling_refusal(_hands(actor_rank=OFFICER), "move it through its steps")
+    assert refusal == (
+        "This complaint is Grace's, with the customer service manager: only Grace or someone "
+        "senior may move it through its steps. You may still add a note or log a contact."
+    )
+
+
+# --- A case's deadlines, the worst first ------------------------------------------------------
+
+ACK = DUE - timedelta(days=9)
+
+
+def _states(now, *, ack_done=None, resolved=None, paused=False, follow_up=(None, None)):
+    return rules.case_deadlines(
+        acknowledge=(ACK, ack_done),
+        resolve=(DUE, resolved),
+        follow_up=follow_up,
+        paused=paused,
+        now=now,
+        warn_before=WARN,
+    )
+
+
+def test_each_deadline_in_the_case_pages_words():
+    states = _states(ACK + timedelta(hours=1))
+    assert [(s.label, s.words) for s in states] == [
+        ("Acknowledge", "Missed"),
+        ("Resolve or give a final response", "On track"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "kwargs, now, key, words",
+    [
+        # The acknowledgement was missed: the queue says so, not "On track".
+        ({}, ACK + timedelta(hours=1), "acknowledge", "Missed"),
+        # Acknowledged late, resolution comfortably ahead: the late promise shows.
+        (
+            {"ack_done": ACK + timedelta(hours=2)},
+            ACK + timedelta(hours=3),
+            "acknowledge",
+            "Met late",
+        ),
+        # Resolution due soon outranks an acknowledgement kept late.
+        ({"ack_done": ACK + timedelta(hours=2)}, DUE - timedelta(hours=1), "resolve", "Due soon"),
+        # Both missed: the resolution (the queue's column) is named.
+        ({}, DUE + timedelta(hours=1), "resolve", "Missed"),
+        # All kept or on track: the resolution's state.
+        ({"ack_done": ACK}, ACK + timedelta(hours=1), "resolve", "On track"),
+        # Waiting for the customer stops the resolution clock, not the missed acknowledgement.
+        (
+            {"paused": True, "ack_done": ACK},
+            DUE + timedelta(days=1),
+            "resolve",
+            "Paused: waiting for the customer",
+        ),
+        ({"paused": True}, DUE + timedelta(days=1), "acknowledge", "Missed"),
+        # A follow-up promised and missed after the answer.
+        (
+            {
+                "ack_done": ACK,
+                "resolved": DUE - timedelta(days=1),
+                "follow_up": (DUE + timedelta(days=6), None),
+            },
+            DUE + timedelta(days=7),
+            "follow_up",
+            "Missed",
+        ),
+    ],
+)
+def test_the_worst_deadline(kwargs, now, key, words):
+    worst = rules.worst_deadline(_states(now, **kwargs))
+    assert (worst.key, worst.words) == (key, words)
+
+
+def test_an_enquiry_without_an_acknowledgement_promise_shows_its_reply_deadline():
+    states = rules.case_deadlines(
+        acknowledge=(None, None), resolve=(DUE, None), paused=False, now=ACK, warn_before=WARN
+    )
+    worst = rules.worst_deadline(states)
+    assert (worst.key, worst.words) == ("resolve", "On track")
+
+
+# --- The call-back the manager must keep -------------------------------------------------------
+
+
+def test_the_callback_to_keep():
+    at = DUE + timedelta(days=1)
+    assert rules.callback_to_keep(
+        needs_callback=True, callback_at=at, acknowledge_due=ACK, acknowledged=False
+    ) == ("Call-back agreed for", at)
+    assert rules.callback_to_keep(
+        needs_callback=True, callback_at=None, acknowledge_due=ACK, acknowledged=False
+    ) == ("No call-back agreed yet: agree one with the customer by", ACK)
+    assert rules.callback_to_keep(
+        needs_callback=True, callback_at=None, acknowledge_due=ACK, acknowledged=True
+    ) == ("No call-back agreed yet: agree one with the customer", None)
+    assert rules.callback_to_keep(
+        needs_callback=False, callback_at=None, acknowledge_due=ACK, acknowledged=False
+    ) == ("", None)

@@ -105,7 +105,7 @@ def test_injury_goes_to_the_manager_who_must_agree_a_call_back(
     )
     assert case.owner == grace and case.escalation == "csm" and case.severity == 4
     assert any("injury" in line for line in case.routing)
-    with pytest.raises(Conflict, match="customer service manager"):
+    with pytest.raises(NotPermitted, match="customer service manager"):
         services.case_step(actor=officer, case=case, to="committed")
     with pytest.raises(Conflict, match="call"):
         services.case_step(actor=grace, case=case, to="committed")
@@ -139,7 +139,7 @@ def test_a_threat_from_a_significant_customer_tells_the_account_manager(
     assert case.significant_customer and case.severity == 4 and case.complex
     assert case.owner == grace
     run_worker()
-    [message] = [m for m in smtp_server if "CASE-" in m["Subject"]]
+    [message] = [m for m in smtp_server if "complaint from" in m["Subject"]]
     assert message["To"] == "alex@example.com"
     assert "Yore Mine Co." in message["Subject"]
     body = message.get_payload()

@@ -256,3 +256,95 @@ def test_mail_kept_aside_is_listed_and_downloadable(complaints_charter, mary_cli
     assert "No sender address" in page
     raw = mary_client.get(reverse("cases:mail-raw", args=[kept.pk]))
     assert raw["Content-Type"] == "message/rfc822" and raw.content.endswith(b"no sender")
+
+
+# --- Mine means mine: every count of the set it sits beside, the worst deadline shown ---------
+
+
+def _late(officer, customer, **fields):
+    return _open(officer, customer, opened_at=timezone.now() - timedelta(days=30), **fields)
+
+
+@pytest.fixture
+def queue_of_two(complaints_charter, officer, make_user, make_customer):
+    """Mary: one case past due, one on track, one past due but waiting for the customer (its
+    clock stopped). Mia: two past due."""
+    mia = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER, username="mia")
+    mine_late = _late(officer, make_customer())
+    _open(officer, make_customer())
+    paused = _late(officer, make_customer(), subject="Waiting for photos")
+    services.case_pause(actor=officer, case=paused, reason="Photos of the damage")
+    for _ in range(2):
+        _late(mia, make_customer())
+    return {"mine_late": mine_late, "paused": paused}
+
+
+def _badge(page: str, label: str) -> str:
+    """The count badge beside a tab's label."""
+    return page.split(f">{label} <span")[1].split("</span>")[0].split(">")[-1]
+
+
+def test_the_home_panels_past_due_is_of_my_cases(queue_of_two, mary_client):
+    home = mary_client.get("/").content.decode()
+    assert '<span class="stat">3</span> open cases yours' in home
+    assert "1 of them past its resolution promise" in home
+
+
+def test_each_queue_count_is_of_the_set_it_sits_beside(queue_of_two, mary_client):
+    mine = mary_client.get(reverse("cases:queue")).content.decode()
+    assert (_badge(mine, "Mine"), _badge(mine, "All open")) == ("3", "5")
+    assert "Of your open cases:" in mine
+    assert (_badge(mine, "Resolution past due"), _badge(mine, "Resolution due soon")) == ("1", "0")
+    everyone = mary_client.get(reverse("cases:queue") + "?show=open").content.decode()
+    assert "Of all open cases:" in everyone
+    assert _badge(everyone, "Resolution past due") == "3"  # not the paused one
+    listed = mary_client.get(reverse("cases:queue") + "?show=mine&due=past").content.decode()
+    assert listed.split("<tbody>")[1].count("<tr>") == 1
+    assert queue_of_two["mine_late"].reference in listed
+    # The old address for the whole queue's past due still answers, and says so.
+    old = mary_client.get(reverse("cases:queue") + "?show=overdue").content.decode()
+    assert "Of all open cases:" in old and queue_of_two["paused"].reference not in old
+
+
+def test_the_queue_shows_the_worst_deadline_in_the_case_pages_words(
+    complaints_charter, mary_client, officer, make_customer
+):
+    case = _open(officer, make_customer(), opened_at=timezone.now() - timedelta(days=6))
+    assert case.acknowledge_due < timezone.now() < case.resolve_due
+    page = mary_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "<strong>Acknowledge: the charter" in page  # the case page: missed
+    queue = mary_client.get(reverse("cases:queue")).content.decode()
+    row = queue.split(f">{case.reference}</a>")[1].split("</tr>")[0]
+    assert '<span class="badge badge--bad">Missed</span>' in row and "Acknowledge" in row
+    assert "On track" not in row
+
+
+def test_a_paused_case_reads_the_same_in_the_queue_and_on_its_page(queue_of_two, mary_client):
+    paused = queue_of_two["paused"]
+    page = mary_client.get(reverse("cases:detail", args=[paused.pk])).content.decode()
+    assert "Paused: waiting for the customer" in page
+    queue = mary_client.get(reverse("cases:queue")).content.decode()
+    row = queue.split(f">{paused.reference}</a>")[1].split("</tr>")[0]
+    # Its acknowledgement was missed too: the worst of its deadlines shows.
+    assert "Missed" in row and "Acknowledge" in row
+
+
+def test_every_queue_view_reads_a_fixed_number_of_queries(
+    complaints_charter, mary_client, officer, make_customer
+):
+    urls = ("?show=mine", "?show=mine&due=past", "?show=open&due=past", "?show=open&due=soon")
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert mary_client.get(reverse("cases:queue") + url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _late(officer, make_customer())
+    before = counts()
+    for _ in range(5):
+        _late(officer, make_customer())
+        _open(officer, make_customer())
+    assert counts() == before

@@ -26,6 +26,7 @@ from .procedure import (
     case_resume,
     case_step,
     facts_for,
+    hands_for,
 )
 from .replies import (
     calendar_name,
@@ -68,6 +69,7 @@ __all__ = [
     "email_send",
     "emails_receive",
     "facts_for",
+    "hands_for",
     "is_significant",
     "on_approval_decided",
     "on_customer_erased",

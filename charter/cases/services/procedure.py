@@ -62,6 +62,34 @@ def facts_for(case: Case) -> rules.CaseFacts:
     )
 
 
+def hands_for(case: Case, actor) -> rules.Hands:
+    """Who holds ``case`` and where ``actor`` stands beside them (ranks read only for a
+    manager's case someone else owns)."""
+    owner = case.owner
+    owner_is_manager = bool(owner and owner.has_perm(MANAGE_COMPLEX))
+    managers_case = case.escalation == EscalationLevel.MANAGER or owner_is_manager
+    if not managers_case or actor is None:
+        return rules.Hands(managers_case=managers_case, actor_is_owner=actor is None)
+    if owner is not None and owner.pk == actor.pk:
+        return rules.Hands(managers_case=True, owner_name=str(owner), actor_is_owner=True)
+    return rules.Hands(
+        managers_case=True,
+        owner_name=str(owner) if owner else "",
+        # A superuser stands above every role.
+        actor_rank=10_000 if actor.is_superuser else accounts_selectors.user_max_rank(actor),
+        owner_rank=accounts_selectors.user_max_rank(owner) if owner else 0,
+        actor_manages_complex=actor.has_perm(MANAGE_COMPLEX),
+    )
+
+
+def require_hands(actor, case: Case, doing: str) -> None:
+    """Refuse (403) unless ``actor`` may do the owner's work on ``case``, by
+    ``rules.handling_refusal``. The system itself (no actor) may."""
+    refusal = rules.handling_refusal(hands_for(case, actor), doing)
+    if refusal:
+        raise NotPermitted(refusal)
+
+
 def _follow_up_due(case: Case, at: datetime) -> datetime:
     try:
         return deadline_for(case.customer, PromiseEvent.FOLLOW_UP, at, channel=case.channel).due
@@ -77,6 +105,7 @@ def case_step(
     """Move a case to the procedure's next step, or refuse with the reason."""
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    require_hands(actor, case, "move it through its steps")
     if referred_to:
         case.referred_to = clean_text(referred_to, 200, "The outside body", "referred_to")
     refusal = rules.step_refusal(facts_for(case), to)
@@ -158,6 +187,8 @@ def case_assign(*, actor, case: Case, owner) -> Case:
     """Give a case to someone (a supervisor sharing out work, a manager taking it)."""
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    if case.owner_id != owner.pk:
+        require_hands(actor, case, "give it to someone else")
     if case.escalation == EscalationLevel.MANAGER and not owner.has_perm(MANAGE_COMPLEX):
         raise DomainError("The procedure keeps this complaint with the manager.", field="owner")
     if not owner.has_perm("cases.change_case"):
@@ -170,17 +201,26 @@ def case_assign(*, actor, case: Case, owner) -> Case:
 
 @transaction.atomic
 def case_callback(*, actor, case: Case, at: datetime) -> Case:
-    """Record the time agreed for the manager to call the customer back."""
+    """Record the time agreed for the manager to call the customer back.
+
+    The officer who takes the call agrees it (the procedure's steps 9 and 10: "agree a time
+    for the customer service manager to call"), so anyone who works cases may record the
+    first time agreed; moving a time already agreed is the owner's (``rules.handling_refusal``).
+    An owner who did not record it is told by email.
+    """
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    if case.callback_at is not None:
+        require_hands(actor, case, "change the call-back time agreed")
     if at < timezone.now() - timedelta(minutes=5):
         raise DomainError("The call-back time agreed is in the past.", field="callback_at")
     case.callback_at, case.updated_at = at, timezone.now()
     case.save(update_fields=["callback_at", "updated_at"])
     local = business_calendar().local(at)
-    _event(
-        case, CaseEventKind.NOTE, by=actor, text=f"Call-back agreed for {local:%a %d %b %Y, %H:%M}."
-    )
+    text = f"Call-back agreed for {local:%a %d %b %Y, %H:%M}."
+    _event(case, CaseEventKind.NOTE, by=actor, text=text)
+    if case.owner_id and (actor is None or case.owner_id != actor.pk):
+        enqueue_on_commit("charter.cases.tasks.tell_owner", case.pk, f"{text} Please call then.")
     return case
 
 
@@ -192,6 +232,7 @@ def case_plan(
     customer, decided before the customer is contacted, and the follow-up date."""
     require(actor, MANAGE_COMPLEX, "plan complex complaints")
     case = _locked(case)
+    require_hands(actor, case, "plan it")
     case.system_action = clean_text(
         system_action, 5_000, "The system-level action", "system_action", required=True
     )
@@ -249,6 +290,7 @@ def case_pause(*, actor, case: Case, reason: str) -> Case:
     """Stop the resolution clock while we wait for the customer."""
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    require_hands(actor, case, "pause it")
     if not case.is_open:
         raise Conflict("The case is closed.")
     if case.paused_at:
@@ -293,6 +335,7 @@ def _resume(case: Case, *, actor, at: datetime, why: str) -> None:
 def case_resume(*, actor, case: Case) -> Case:
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    require_hands(actor, case, "resume it")
     if not case.paused_at:
         raise Conflict("The case is not waiting for the customer.")
     _resume(case, actor=actor, at=timezone.now(), why="Resumed")

@@ -16,7 +16,7 @@ from charter.orders.models import Order
 
 from ..models import Case, CaseEventKind, Resolution, ResolutionKind, ResolutionStatus
 from .common import _choice, _event
-from .procedure import _locked
+from .procedure import _locked, require_hands
 
 MAX_AMOUNT = Decimal("1e10")
 
@@ -66,6 +66,7 @@ def resolution_add(
     (the customer pays); a replacement of an order is placed through the orders' own door."""
     require(actor, "cases.change_case", "work on cases")
     case = _locked(case)
+    require_hands(actor, case, "record what we do for the customer")
     if not case.is_open:
         raise Conflict("The case is closed.")
     _choice(kind, ResolutionKind, "The resolution", "kind")

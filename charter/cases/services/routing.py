@@ -15,9 +15,9 @@ def _managers():
     return accounts_selectors.users_with_role(RoleCode.CUSTOMER_SERVICE_MANAGER).order_by("pk")
 
 
-def _route(case: Case, *, at) -> tuple[rules.Routing, list[str]]:
-    """Apply the procedure's routing to the case's fields (not saved); returns the routing and
-    the reasons that are new to this case."""
+def _route(case: Case, *, at) -> tuple[rules.Routing, list[str], bool]:
+    """Apply the procedure's routing to the case's fields (not saved); returns the routing,
+    the reasons that are new to this case, and whether it was sent to the manager just now."""
     routing = rules.route(
         rules.RoutingFacts(
             severity=case.severity,
@@ -35,16 +35,21 @@ def _route(case: Case, *, at) -> tuple[rules.Routing, list[str]]:
     known = set(case.routing)
     new_reasons = [reason for reason in routing.reasons if reason not in known]
     case.routing = [*case.routing, *new_reasons]
-    if routing.to_manager and case.escalation != EscalationLevel.MANAGER:
+    sent = routing.to_manager and case.escalation != EscalationLevel.MANAGER
+    if sent:
         case.escalation = EscalationLevel.MANAGER
         case.escalated_at = at
         if case.owner is None or not case.owner.has_perm(MANAGE_COMPLEX):
             case.owner = _managers().first()
-    return routing, new_reasons
+    return routing, new_reasons, sent
 
 
-def _record_routing(case: Case, routing, new_reasons, *, actor, at) -> None:
-    """The routing's story, and the account manager told (once the case is saved)."""
+def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at) -> None:
+    """The routing's story, the account manager told, and the manager it was sent to told at
+    once with the call-back she must keep (by email once the case is saved; her home page
+    lists it)."""
+    if sent and case.owner_id and (actor is None or case.owner_id != actor.pk):
+        enqueue_on_commit("charter.cases.tasks.tell_manager_routed", case.pk)
     if (
         routing.notify_account_manager
         and new_reasons
@@ -59,6 +64,6 @@ def _record_routing(case: Case, routing, new_reasons, *, actor, at) -> None:
 
 
 def _apply_routing(case: Case, *, actor, at) -> rules.Routing:
-    routing, new_reasons = _route(case, at=at)
-    _record_routing(case, routing, new_reasons, actor=actor, at=at)
+    routing, new_reasons, sent = _route(case, at=at)
+    _record_routing(case, routing, new_reasons, sent, actor=actor, at=at)
     return routing
