@@ -7,6 +7,7 @@ import decimal
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import IntegrityError
+from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -30,6 +31,10 @@ def _unreadable(exc) -> str | None:
     return None
 
 
+def _names_a_model(exc: Http404) -> bool:
+    return any(isinstance(arg, str) and "matches the given query" in arg for arg in exc.args)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         # A database constraint stopped the write: its sentence, never its name or a 500.
@@ -40,6 +45,9 @@ def exception_handler(exc, context):
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404) and _names_a_model(exc):
+        # Django's lookup says "No ApprovalRequest matches the given query.": a class name.
+        return Response({"detail": "No such record: check its id."}, status=404)
     message = _unreadable(exc)
     if message is not None:
         set_rollback()

@@ -137,3 +137,16 @@ def test_the_configuration_pages_never_fail_on_an_id_that_is_not_one(client, man
             if response.status_code >= 500:
                 wrong.append(f"GET {path}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_api_404_for_a_missing_record_does_not_name_a_class(manager):
+    """Django's lookup says "No ApprovalRequest matches the given query."; a client reads a
+    sentence instead."""
+    client = APIClient()
+    client.force_authenticate(manager)
+    for path in ("/api/v1/approvals/999999/", "/api/v1/customers/999999/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        detail = response.json()["detail"]
+        assert "matches the given query" not in detail
+        assert "ApprovalRequest" not in detail and "Customer " not in detail
