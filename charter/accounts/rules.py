@@ -43,6 +43,11 @@ class Limit:
     max_amount: Decimal | None = None
     currency: str = "AUD"
 
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Closing complaints"), never its code."""
+        return ACTION_NOUNS.get(self.action, self.action.replace("_", " ")).capitalize()
+
 
 @dataclass(frozen=True)
 class Decision:

@@ -275,3 +275,11 @@ def test_a_role_that_handles_no_refunds_is_told_so_and_offered_no_button(
     check = client.get("/authority/check/?action=refund&amount=30&item_value=100").content
     assert b"Ask for approval" in check
     assert b"Send request" in client.get("/approvals/new/?action=refund").content
+
+
+def test_a_staff_members_authority_names_each_action_in_words(client, make_user, demo_limits):
+    officer = make_user(username="mary")
+    client.force_login(officer)
+    page = client.get(f"/staff/{officer.pk}/").content.decode()
+    assert "Closing complaints" in page and "Refunds" in page
+    assert "Close_complaint" not in page and "close_complaint" not in page
