@@ -105,7 +105,7 @@ class User(AbstractUser):
 
 class AuthorityAction(models.TextChoices):
     REFUND = "refund", "Refund"
-    GOODWILL = "goodwill", "Additional goodwill refund"
+    GOODWILL = "goodwill", "Goodwill refund"
     REPLACE = "replace", "Replace a product"
     COMPENSATE = "compensate", "Give compensation"
     CLOSE_COMPLAINT = "close_complaint", "Close a complaint"

@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='approvalrequest',
             name='action',
-            field=models.CharField(choices=[('refund', 'Refund'), ('goodwill', 'Additional goodwill refund'), ('replace', 'Replace a product'), ('compensate', 'Give compensation'), ('close_complaint', 'Close a complaint'), ('refer_outside', 'Refer a complaint to an outside body')], max_length=32),
+            field=models.CharField(choices=[('refund', 'Refund'), ('goodwill', 'Goodwill refund'), ('replace', 'Replace a product'), ('compensate', 'Give compensation'), ('close_complaint', 'Close a complaint'), ('refer_outside', 'Refer a complaint to an outside body')], max_length=32),
         ),
         migrations.AlterField(
             model_name='authoritylimit',
             name='action',
-            field=models.CharField(choices=[('refund', 'Refund'), ('goodwill', 'Additional goodwill refund'), ('replace', 'Replace a product'), ('compensate', 'Give compensation'), ('close_complaint', 'Close a complaint'), ('refer_outside', 'Refer a complaint to an outside body')], max_length=32),
+            field=models.CharField(choices=[('refund', 'Refund'), ('goodwill', 'Goodwill refund'), ('replace', 'Replace a product'), ('compensate', 'Give compensation'), ('close_complaint', 'Close a complaint'), ('refer_outside', 'Refer a complaint to an outside body')], max_length=32),
         ),
         migrations.CreateModel(
             name='StaffAbsence',
