@@ -772,8 +772,17 @@ def _query_counts(client, urls) -> dict[str, int]:
 
 
 def test_lists_read_in_a_fixed_number_of_queries(
-    clock, charter, widgets, yore, make_customer, mary, manager, demo_limits
+    clock, charter, widgets, yore, make_customer, mary, manager, demo_limits, admin_user
 ):
+    # Officers' refunds capped at $100, so every $120 return waits with its approval.
+    accounts_services.authority_limit_set(
+        actor=admin_user,
+        role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER),
+        action="refund",
+        allowed=True,
+        percent_of_value="100",
+        max_amount="100",
+    )
     client = _client(mary)
     urls = (
         "/api/v1/orders/",
