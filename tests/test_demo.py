@@ -39,8 +39,10 @@ def test_the_demo_has_innovative_widgets_staff_and_limits(demo, client):
     assert User.objects.get(username="mary").role_codes == ["cso"]
     assert not User.objects.get(username="nitin").is_active  # quit in the call data
     assert Team.objects.get(slug="returns-and-warranty").parent.name == "After-sales service"
+    cso_goodwill = AuthorityLimit.objects.get(role__code="cso", action="goodwill")
+    assert (str(cso_goodwill.percent_of_value), str(cso_goodwill.max_amount)) == ("10.00", "25.00")
     cso_refund = AuthorityLimit.objects.get(role__code="cso", action="refund")
-    assert (str(cso_refund.percent_of_value), str(cso_refund.max_amount)) == ("10.00", "25.00")
+    assert (str(cso_refund.percent_of_value), cso_refund.max_amount) == ("100.00", None)
     assert client.login  # the printed password works:
     response = client.post("/login/", {"username": "mary", "password": "demo-pass-123"})
     assert response.status_code == 302

@@ -20,8 +20,8 @@ from django.conf import settings
 from charter.core import demo_dates
 
 from . import services
+from .models import AbsenceReason, AuthoritySettings, Role, RoleCode, StaffAbsence, User
 from .models import AuthorityAction as A
-from .models import Role, RoleCode, User
 
 TEAMS = [
     ("Customer service", None, "Receives enquiries and complaints on every channel."),
@@ -35,7 +35,7 @@ TEAMS = [
 ]
 
 # A date the story gives (``demo_dates``): Taya's and Mary's first day, Nitin's last. John's
-# annual leave is there too (``StoryDates.leave``); no leave record holds it yet.
+# annual leave is there too (``StoryDates.leave``), recorded as leave by ``_leave_seed``.
 STORY = "story"
 
 # username, first, last, role, team, job title, started, left
@@ -155,53 +155,75 @@ STAFF = [
 
 D = Decimal
 # role: action -> (allowed, percent, cap, note)
+# The complaints procedure's steps 6 and 7 as the seed has them: replacing the faulty product is
+# within every staff member's authority (step 6 read with step 7's "additional", a setting the
+# manager can change: ``REPLACEMENT_WITHIN_EVERYONES_AUTHORITY``); refunding the faulty product
+# is the remedy the refunds policy says is due, so it is within the officer's authority up to
+# what was paid; and on top of the remedy, goodwill of 10% of the product's value, at most $25.
 LIMITS = {
     RoleCode.CUSTOMER_SERVICE_OFFICER: {
         A.REFUND: (
             True,
+            D("100"),
+            None,
+            "Refunds policy: the refund due for a faulty product, up to what was paid for it.",
+        ),
+        A.GOODWILL: (
+            True,
             D("10"),
             D("25"),
-            "Complaints procedure step 7: own judgement, 10% up to $25.",
+            "Complaints procedure step 7: an additional 10% of the faulty product's value, "
+            "at most $25.",
         ),
         A.REPLACE: (
-            True,
+            False,
             None,
             None,
-            "Complaints procedure step 6: replacements are within all staff's authority.",
+            "Complaints procedure step 6 read on its own: a replacement needs approval. While "
+            "the step 6 reading above is on, replacing is within every staff member's authority.",
         ),
         A.COMPENSATE: (False, None, None, ""),
         A.CLOSE_COMPLAINT: (True, None, None, ""),
         A.REFER_OUTSIDE: (False, None, None, "Referral outside goes through the manager."),
     },
     RoleCode.RETURNS_WARRANTY_OFFICER: {
-        A.REFUND: (True, D("100"), D("200"), ""),
+        A.REFUND: (True, D("100"), None, "Refunds policy: the refund due, up to what was paid."),
+        A.GOODWILL: (False, None, None, ""),
         A.REPLACE: (True, None, None, ""),
         A.COMPENSATE: (False, None, None, ""),
         A.CLOSE_COMPLAINT: (False, None, None, ""),
         A.REFER_OUTSIDE: (False, None, None, ""),
     },
     RoleCode.ACCOUNT_MANAGER: {
-        A.REFUND: (True, D("100"), D("1000"), ""),
+        A.REFUND: (True, D("100"), None, ""),
+        A.GOODWILL: (True, D("100"), D("1000"), "Goodwill for the accounts they own."),
         A.REPLACE: (True, None, None, ""),
         A.COMPENSATE: (True, None, D("500"), "Goodwill for the accounts they own."),
         A.CLOSE_COMPLAINT: (False, None, None, ""),
         A.REFER_OUTSIDE: (False, None, None, ""),
     },
     RoleCode.SUPERVISOR: {
-        A.REFUND: (True, D("100"), D("500"), ""),
+        A.REFUND: (True, D("100"), None, ""),
+        A.GOODWILL: (True, D("100"), D("500"), "Approves goodwill above an officer's limit."),
         A.REPLACE: (True, None, None, ""),
         A.COMPENSATE: (True, None, D("100"), ""),
         A.CLOSE_COMPLAINT: (True, None, None, ""),
         A.REFER_OUTSIDE: (False, None, None, ""),
     },
     RoleCode.CUSTOMER_SERVICE_MANAGER: {
-        A.REFUND: (True, D("100"), D("5000"), ""),
+        A.REFUND: (True, D("100"), None, ""),
+        A.GOODWILL: (True, D("100"), D("5000"), "Complex complaints procedure."),
         A.REPLACE: (True, None, None, ""),
         A.COMPENSATE: (True, None, D("2000"), "Complex complaints procedure."),
         A.CLOSE_COMPLAINT: (True, None, None, ""),
         A.REFER_OUTSIDE: (True, None, None, "The manager refers to an ombudsman or dispute body."),
     },
 }
+# The demo's reading of complaints procedure step 6 (the manager changes it on Authority limits).
+REPLACEMENT_WITHIN_EVERYONES_AUTHORITY = True
+# Who stands in while John is on leave: the seed names nobody acting as supervisor, so the
+# customer service manager, who outranks him, decides what would have waited for him.
+STAND_IN = {"john": "grace"}
 
 
 # The bank's customer service function, as the banking organisational chart draws it: the same
@@ -237,7 +259,9 @@ BANK_NOTES = {
     (RoleCode.CUSTOMER_SERVICE_MANAGER, A.REFER_OUTSIDE): "The manager handles complaints that "
     "go to the Australian Financial Complaints Authority.",
 }
-# The bank reuses Innovative Widgets' limits, with notes that point at its own procedures.
+# The bank reuses Innovative Widgets' limits, with notes that point at its own procedures; an
+# officer there refunds fees and charges up to 10%, at most $25, and (with no step 6 to read)
+# replaces on their own limit.
 BANK_LIMITS = {
     role: {
         action: (allowed, percent, cap, BANK_NOTES.get((role, action), ""))
@@ -245,6 +269,9 @@ BANK_LIMITS = {
     }
     for role, actions in LIMITS.items()
 }
+_BANK_CSO = BANK_LIMITS[RoleCode.CUSTOMER_SERVICE_OFFICER]
+_BANK_CSO[A.REFUND] = (True, D("10"), D("25"), _BANK_CSO[A.REFUND][3])
+_BANK_CSO[A.REPLACE] = (True, None, None, "")
 DOMAINS = {"widgets": "innovative-widgets.example", "bank": "southerncrossbank.example"}
 
 
@@ -293,8 +320,11 @@ def seed(ctx) -> None:
         customer_service.save(update_fields=["lead"])
 
     authority_limits_seed(
-        actor=User.objects.get(username="omar"), limits=BANK_LIMITS if bank else LIMITS
+        actor=User.objects.get(username="omar"),
+        limits=BANK_LIMITS if bank else LIMITS,
+        replacement_within_everyones_authority=None if bank else True,
     )
+    _leave_seed(story)
     ctx.created["staff"] = {u.username: u for u in User.objects.all()}
     if new_logins:
         _print_logins(ctx, new_logins)
@@ -322,8 +352,39 @@ def _print_logins(ctx, logins) -> None:
     path.chmod(0o600)
 
 
-def authority_limits_seed(*, actor: User, limits: dict = LIMITS) -> None:
-    """Give each role the demo's limits (Innovative Widgets' unless told) it does not have yet."""
+def _leave_seed(story) -> None:
+    """The story's leave as records (``StoryDates.leave`` gives the dates): the demo's other
+    data read who was away from these records, so there is one source for it."""
+    manager = User.objects.filter(username="grace").first()
+    for username, (first, last) in story.leave.items():
+        user = User.objects.filter(username=username).first()
+        if user is None or StaffAbsence.objects.filter(user=user).exists():
+            continue
+        services.absence_record(
+            actor=manager,
+            user=user,
+            starts_on=first,
+            ends_on=last,
+            reason=AbsenceReason.ANNUAL_LEAVE,
+            stand_in=User.objects.filter(username=STAND_IN.get(username, "grace")).first(),
+        )
+
+
+def authority_limits_seed(
+    *,
+    actor: User,
+    limits: dict = LIMITS,
+    replacement_within_everyones_authority: bool | None = REPLACEMENT_WITHIN_EVERYONES_AUTHORITY,
+) -> None:
+    """Give each role the demo's limits (Innovative Widgets' unless told) it does not have yet,
+    and, the first time, the demo's reading of complaints procedure step 6 (None: leave the
+    organisation's default)."""
+    if replacement_within_everyones_authority is not None and not (
+        AuthoritySettings.objects.exists()
+    ):
+        AuthoritySettings.objects.create(
+            replacement_within_everyones_authority=replacement_within_everyones_authority
+        )
     for code, actions in limits.items():
         role = Role.objects.get(code=code)
         existing = set(role.authority_limits.values_list("action", flat=True))

@@ -4,7 +4,7 @@ from django import forms
 
 from charter.core.forms import AccessibleForm as _AccessibleForm
 
-from .models import AuthorityAction, AuthorityLimit
+from .models import AbsenceReason, AuthorityAction, AuthorityLimit, User
 
 money_field = {
     "max_digits": 12,
@@ -61,3 +61,36 @@ class AuthorityLimitForm(forms.ModelForm):
             "percent_of_value": forms.NumberInput(attrs={"min": "0", "max": "100", "step": "0.01"}),
             "max_amount": forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
         }
+
+
+class ReplacementReadingForm(_AccessibleForm):
+    """How complaints procedure step 6 is read (the customer service manager's setting)."""
+
+    replacement_within_everyones_authority = forms.TypedChoiceField(
+        label="Replacing a faulty product is within every officer's authority",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="Yes: step 6 read with step 7's “additional”; no approval is needed to "
+        "replace. No: each role's “Replace a product” limit decides.",
+    )
+
+
+class AbsenceForm(_AccessibleForm):
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(choices=AbsenceReason.choices)
+    stand_in = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text="Told of the approvals that would wait for them; new cases go to them too.",
+    )
+    note = forms.CharField(required=False, max_length=255)
+
+    def __init__(self, *args, stand_ins=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stand_ins is not None:
+            self.fields["stand_in"].queryset = stand_ins

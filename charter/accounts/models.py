@@ -105,6 +105,7 @@ class User(AbstractUser):
 
 class AuthorityAction(models.TextChoices):
     REFUND = "refund", "Refund"
+    GOODWILL = "goodwill", "Goodwill refund"
     REPLACE = "replace", "Replace a product"
     COMPENSATE = "compensate", "Give compensation"
     CLOSE_COMPLAINT = "close_complaint", "Close a complaint"
@@ -112,7 +113,36 @@ class AuthorityAction(models.TextChoices):
 
 
 # Actions that carry an amount; the others are yes-or-no.
-VALUED_ACTIONS = {AuthorityAction.REFUND, AuthorityAction.REPLACE, AuthorityAction.COMPENSATE}
+VALUED_ACTIONS = {
+    AuthorityAction.REFUND,
+    AuthorityAction.GOODWILL,
+    AuthorityAction.REPLACE,
+    AuthorityAction.COMPENSATE,
+}
+
+
+class AuthoritySettings(models.Model):
+    """How the organisation reads its procedure where the limits table alone cannot say. One row.
+
+    Innovative Widgets' complaints procedure step 6 can be read two ways; read with step 7's
+    "additional", replacing the faulty product is within every staff member's authority. When
+    this is on, a replacement is within the authority of everyone who holds a limit at all,
+    whatever their role's "Replace a product" row says; when off, that row decides.
+    """
+
+    replacement_within_everyones_authority = models.BooleanField(
+        default=False,
+        verbose_name="Replacing a faulty product is within every officer's authority",
+        help_text="On: every member of staff with authority limits may replace a faulty "
+        "product without approval. Off: each role's “Replace a product” limit decides.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "authority settings"
+
+    def __str__(self) -> str:
+        return "Authority settings"
 
 
 class AuthorityLimit(models.Model):
@@ -259,3 +289,66 @@ class ApprovalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Approval #{self.pk}: {self.get_action_display()}"
+
+
+class AbsenceReason(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    PERSONAL_LEAVE = "personal_leave", "Personal (sick or carer's) leave"
+    LONG_SERVICE_LEAVE = "long_service_leave", "Long service leave"
+    PARENTAL_LEAVE = "parental_leave", "Parental leave"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class StaffAbsence(models.Model):
+    """A member of staff away from one day to another, and who stands in for them.
+
+    While it lasts, approvals that would wait for them also go to the stand-in (who is told,
+    where they are not), new cases routed or escalated to them go to someone present, and
+    feedback routed to them goes to the customer service manager.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField(help_text="Their first day away.")
+    ends_on = models.DateField(help_text="Their last day away.")
+    reason = models.CharField(
+        max_length=32, choices=AbsenceReason.choices, default=AbsenceReason.ANNUAL_LEAVE
+    )
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standing_in",
+        help_text="Who stands in for them: told of the approvals that would wait for them.",
+    )
+    note = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["user", "starts_on", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stand_in=models.F("user")), name="absence_stand_in_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_reason_display()}, {self.starts_on} to {self.ends_on}"
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on

@@ -35,6 +35,14 @@ _EVERYONE = (
     "catalog.view_productprice",
 )
 
+# Staff leave and who stands in: kept by the administrator and the customer service manager.
+_LEAVE = (
+    "accounts.view_staffabsence",
+    "accounts.add_staffabsence",
+    "accounts.change_staffabsence",
+    "accounts.delete_staffabsence",
+)
+
 # Orders, returns and warranty: whoever serves customers takes orders and receives returns.
 _ORDERS_READ = (
     "orders.view_order",
@@ -180,6 +188,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             *_EVERYONE,
             *_MANAGE_ACCOUNTS,
             "accounts.decide_approvalrequest",
+            *_LEAVE,
+            "accounts.change_authoritysettings",
             "core.view_auditentry",
             # The service hours and closure days the charter's deadlines count.
             "core.view_organisation",
@@ -235,6 +245,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.view_authoritylimit",
             "accounts.view_approvalrequest",
             "accounts.view_role",
+            "accounts.view_staffabsence",
             "core.view_auditentry",
             "core.view_organisation",
             "core.view_closure",
@@ -268,6 +279,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
             "accounts.change_role",
             "accounts.change_authoritylimit",
             "accounts.add_authoritylimit",
+            "accounts.change_authoritysettings",
+            *_LEAVE,
             "core.view_auditentry",
             "core.view_organisation",
             "core.change_organisation",

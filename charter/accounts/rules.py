@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from charter.core.money import format_money
 
-VALUED_ACTIONS = frozenset({"refund", "replace", "compensate"})
+VALUED_ACTIONS = frozenset({"refund", "goodwill", "replace", "compensate"})
 ACTION_WORDS = {
     "refund": "refund",
+    "goodwill": "refund an additional goodwill amount",
     "replace": "replace a product",
     "compensate": "give compensation",
     "close_complaint": "close a complaint",
@@ -42,6 +44,27 @@ class Limit:
     percent_of_value: Decimal | None = None
     max_amount: Decimal | None = None
     currency: str = "AUD"
+    # Where a limit comes from when it is not the role's own row (e.g. "every staff member").
+    source: str = ""
+
+
+# The limit every member of staff holds for replacing a faulty product while the organisation
+# reads its complaints procedure's step 6 that way (``AuthoritySettings``).
+EVERY_STAFF_MEMBER = "within every staff member's authority (complaints procedure, step 6)"
+
+
+def replacement_reading(within_everyones_authority: bool) -> str:
+    """Which reading of the complaints procedure's step 6 is in force, in words."""
+    if within_everyones_authority:
+        return (
+            "replacing the faulty product is within every staff member's authority (step 6 "
+            "read with step 7's “additional”): no approval is needed to replace it."
+        )
+    return (
+        "read on its own, step 6 puts no replacement within every staff member's authority: "
+        "each role's “Replace a product” limit says who may replace without approval, and "
+        "anyone else asks for it."
+    )
 
     @property
     def action_label(self) -> str:
@@ -75,6 +98,8 @@ def describe_limit(limit: Limit) -> str:
     """``"up to 10% of the item's value, at most $25.00"`` and the like."""
     if not limit.allowed:
         return "not allowed"
+    if limit.source:
+        return limit.source
     if limit.action not in VALUED_ACTIONS:
         return "allowed"
     parts = []
@@ -163,6 +188,8 @@ def decide(
     best = max(candidates, key=lambda limit: _ceiling_for_sort(limit, item_value))
     most = ceiling(best, item_value)
     if most is None or amount <= most:
+        if best.source:
+            return Decision(True, f"Within your authority: {best.source}.", role=best.role)
         return Decision(
             True,
             f"Within your authority as {best.role_label.lower()} ({describe_limit(best)}).",
@@ -209,3 +236,59 @@ def granting_roles(
         if _covers(limit, None if amount is None else Decimal(amount), item_value):
             result.append(limit)
     return sorted(result, key=lambda limit: (limit.rank, limit.role))
+
+
+# --- Leave --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    """Who is away or stands in, as the leave rules need them."""
+
+    name: str
+    active: bool
+    decides_approvals: bool
+    rank: int
+
+
+def absence_problem(
+    *,
+    starts_on: date,
+    ends_on: date,
+    person: Person,
+    stand_in: Person | None,
+    own_overlap: tuple[date, date] | None = None,
+    stand_in_away: tuple[date, date] | None = None,
+) -> tuple[str, str] | None:
+    """Why this leave cannot be recorded, as (field, sentence); None when it can.
+
+    The stand-in is present for the whole leave and may decide the approvals that would have
+    waited for the person away (a role that decides approvals, at least as senior)."""
+    if ends_on < starts_on:
+        return "ends_on", "The leave must end on or after the day it starts."
+    if own_overlap:
+        return "starts_on", (
+            f"{person.name} is already recorded as away from {_day(own_overlap[0])} to "
+            f"{_day(own_overlap[1])}: change that leave instead."
+        )
+    if stand_in is None:
+        return None
+    if stand_in.name == person.name:
+        return "stand_in", "Someone else must stand in for them."
+    if not stand_in.active:
+        return "stand_in", f"{stand_in.name} has left and cannot stand in."
+    if stand_in_away:
+        return "stand_in", (
+            f"{stand_in.name} is away themselves from {_day(stand_in_away[0])} to "
+            f"{_day(stand_in_away[1])}: choose someone who is here then."
+        )
+    if person.decides_approvals and not (
+        stand_in.decides_approvals and stand_in.rank >= person.rank
+    ):
+        return "stand_in", (
+            f"{stand_in.name} cannot decide the approvals that wait for {person.name}: choose "
+            "someone whose role approves requests at the same level or above."
+        )
+    return None
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

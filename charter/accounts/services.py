@@ -12,18 +12,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charter.core.errors import Conflict, DomainError, NotPermitted
+from charter.core.guards import clean_text, require
 from charter.core.money import format_money, quantize
 from charter.core.tasks import enqueue_on_commit
 
 from . import rules, selectors
 from .models import (
     VALUED_ACTIONS,
+    AbsenceReason,
     ApprovalRequest,
     ApprovalStatus,
     AuthorityAction,
     AuthorityLimit,
+    AuthoritySettings,
     Role,
     RoleCode,
+    StaffAbsence,
     Team,
     User,
 )
@@ -193,6 +197,109 @@ def authority_limit_set(
     limit.note = note
     limit.save()
     return limit
+
+
+@transaction.atomic
+def authority_settings_set(
+    *, actor: User, replacement_within_everyones_authority: bool
+) -> AuthoritySettings:
+    """Choose how the complaints procedure's step 6 is read: replacing a faulty product within
+    every staff member's authority, or as each role's limit says. Audited."""
+    require(actor, "accounts.change_authoritysettings", "change how authority is read")
+    current = selectors.authority_settings()
+    current = AuthoritySettings.objects.select_for_update().get(pk=current.pk)
+    wanted = bool(replacement_within_everyones_authority)
+    if current.replacement_within_everyones_authority != wanted:
+        current.replacement_within_everyones_authority = wanted
+        current.updated_at = timezone.now()
+        current.save(update_fields=["replacement_within_everyones_authority", "updated_at"])
+    return current
+
+
+# --- Leave ------------------------------------------------------------------------------------
+def _person(user: User) -> rules.Person:
+    return rules.Person(
+        name=str(user),
+        active=user.is_active,
+        decides_approvals=user.has_perm("accounts.decide_approvalrequest"),
+        rank=selectors.user_max_rank(user),
+    )
+
+
+def _overlap(user: User, starts_on: date, ends_on: date, *, besides: int | None = None):
+    found = StaffAbsence.objects.filter(user=user, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if besides is not None:
+        found = found.exclude(pk=besides)
+    first = found.order_by("starts_on").first()
+    return (first.starts_on, first.ends_on) if first else None
+
+
+def _absence_values(absence: StaffAbsence, *, starts_on, ends_on, reason, stand_in, note) -> None:
+    if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+        raise DomainError("Give the first and the last day away.", field="starts_on")
+    if reason not in AbsenceReason.values:
+        raise DomainError("Choose the reason for the leave.", field="reason")
+    note = clean_text(note, 255, "The note", "note")
+    problem = rules.absence_problem(
+        starts_on=starts_on,
+        ends_on=ends_on,
+        person=_person(absence.user),
+        stand_in=_person(stand_in) if stand_in is not None else None,
+        own_overlap=_overlap(absence.user, starts_on, ends_on, besides=absence.pk),
+        stand_in_away=_overlap(stand_in, starts_on, ends_on) if stand_in is not None else None,
+    )
+    if problem:
+        raise DomainError(problem[1], field=problem[0])
+    absence.starts_on, absence.ends_on, absence.reason = starts_on, ends_on, reason
+    absence.stand_in, absence.note = stand_in, note
+
+
+@transaction.atomic
+def absence_record(
+    *,
+    actor: User | None,
+    user: User,
+    starts_on: date,
+    ends_on: date,
+    reason: str = AbsenceReason.ANNUAL_LEAVE,
+    stand_in: User | None = None,
+    note: str = "",
+) -> StaffAbsence:
+    """Record that someone is away from one day to another, and who stands in. Audited."""
+    require(actor, "accounts.add_staffabsence", "record staff leave")
+    absence = StaffAbsence(user=user, recorded_by=actor)
+    _absence_values(
+        absence, starts_on=starts_on, ends_on=ends_on, reason=reason, stand_in=stand_in, note=note
+    )
+    absence.save()
+    return absence
+
+
+@transaction.atomic
+def absence_update(
+    *,
+    actor: User | None,
+    absence: StaffAbsence,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    stand_in: User | None = None,
+    note: str = "",
+) -> StaffAbsence:
+    require(actor, "accounts.change_staffabsence", "change staff leave")
+    absence = StaffAbsence.objects.select_for_update().select_related("user").get(pk=absence.pk)
+    _absence_values(
+        absence, starts_on=starts_on, ends_on=ends_on, reason=reason, stand_in=stand_in, note=note
+    )
+    absence.save()
+    return absence
+
+
+@transaction.atomic
+def absence_remove(*, actor: User | None, absence: StaffAbsence) -> None:
+    """Take back leave recorded in error (the audit trail keeps what it was)."""
+    require(actor, "accounts.delete_staffabsence", "remove staff leave")
+    absence.delete()
 
 
 # --- Approvals --------------------------------------------------------------------------------

@@ -40,14 +40,15 @@ def _link(approval: ApprovalRequest) -> str:
 
 @task()
 def notify_approvers(approval_id: int) -> int:
-    """Email everyone who holds the role the request was routed to."""
+    """Email everyone who holds the role the request was routed to and is here today, and the
+    stand-ins of those who are on leave (who are not emailed)."""
     approval = ApprovalRequest.objects.select_related("requested_by", "required_role").get(
         pk=approval_id
     )
     if approval.status != ApprovalStatus.PENDING:
         return 0
     recipients = [
-        u.email for u in selectors.users_with_role(approval.required_role.code) if u.email
+        u.email for u in selectors.approvers_to_tell(approval.required_role.code) if u.email
     ]
     if not recipients:
         return 0

@@ -12,8 +12,15 @@ from charter.core import home as home_panels
 from charter.core.errors import DomainError
 
 from . import rules, selectors, services
-from .forms import ApprovalRequestForm, AuthorityCheckForm, AuthorityLimitForm, DecisionForm
-from .models import ApprovalStatus, AuthorityAction, AuthorityLimit, User
+from .forms import (
+    AbsenceForm,
+    ApprovalRequestForm,
+    AuthorityCheckForm,
+    AuthorityLimitForm,
+    DecisionForm,
+    ReplacementReadingForm,
+)
+from .models import ApprovalStatus, AuthorityAction, AuthorityLimit, StaffAbsence, User
 from .roles import SPECS_BY_CODE
 
 
@@ -48,22 +55,135 @@ def staff(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("accounts.view_user", raise_exception=True)
 def staff_member(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_member_page(request, _member(pk))
+
+
+def _staff_member_page(request, member, *, form=None, status=200) -> HttpResponse:
+    may_see_leave = request.user.has_perm("accounts.view_staffabsence")
+    if form is None and request.user.has_perm("accounts.add_staffabsence"):
+        form = AbsenceForm(stand_ins=selectors.stand_in_choices(member))
+    return render(
+        request,
+        "accounts/staff_member.html",
+        {
+            "member": member,
+            "limits": selectors.limits_for_user(member),
+            "away": selectors.absence_on(member),
+            "absences": list(selectors.absences_of(member)) if may_see_leave else None,
+            "absence_form": form,
+        },
+        status=status,
+    )
+
+
+def _member(pk: int) -> User:
     try:
-        member = selectors.user_profile(pk)
+        return selectors.user_profile(pk)
     except User.DoesNotExist as error:
         raise Http404("No such member of staff.") from error
-    limits = selectors.limits_for_user(member)
-    return render(request, "accounts/staff_member.html", {"member": member, "limits": limits})
+
+
+@login_required
+@require_POST
+@permission_required("accounts.add_staffabsence", raise_exception=True)
+def absence_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member(pk)
+    form = AbsenceForm(request.POST, stand_ins=selectors.stand_in_choices(member))
+    if form.is_valid():
+        try:
+            services.absence_record(actor=request.user, user=member, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Leave recorded for {member}.")
+            return redirect("accounts:staff-member", pk=member.pk)
+    return _staff_member_page(request, member, form=form, status=400)
+
+
+@login_required
+@permission_required("accounts.change_staffabsence", raise_exception=True)
+def absence_edit(request: HttpRequest, pk: int, absence_pk: int) -> HttpResponse:
+    member = _member(pk)
+    absence = get_object_or_404(StaffAbsence, pk=absence_pk, user=member)
+    initial = {
+        "starts_on": absence.starts_on,
+        "ends_on": absence.ends_on,
+        "reason": absence.reason,
+        "stand_in": absence.stand_in_id,
+        "note": absence.note,
+    }
+    form = AbsenceForm(
+        request.POST or None, initial=initial, stand_ins=selectors.stand_in_choices(member)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_update(actor=request.user, absence=absence, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Leave changed for {member}.")
+            return redirect("accounts:staff-member", pk=member.pk)
+    return render(
+        request,
+        "accounts/absence_edit.html",
+        {"member": member, "absence": absence, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+@permission_required("accounts.delete_staffabsence", raise_exception=True)
+def absence_remove(request: HttpRequest, pk: int, absence_pk: int) -> HttpResponse:
+    member = _member(pk)
+    absence = get_object_or_404(StaffAbsence, pk=absence_pk, user=member)
+    services.absence_remove(actor=request.user, absence=absence)
+    messages.success(request, f"Leave removed for {member}.")
+    return redirect("accounts:staff-member", pk=member.pk)
 
 
 @login_required
 @permission_required("accounts.view_authoritylimit", raise_exception=True)
 def authority(request: HttpRequest) -> HttpResponse:
+    return _authority_page(request)
+
+
+def _authority_page(request, *, reading_form=None, status=200) -> HttpResponse:
+    reading = selectors.authority_settings()
+    if reading_form is None and request.user.has_perm("accounts.change_authoritysettings"):
+        on = reading.replacement_within_everyones_authority
+        reading_form = ReplacementReadingForm(
+            initial={"replacement_within_everyones_authority": "yes" if on else "no"}
+        )
     return render(
         request,
         "accounts/authority.html",
-        {"roles": selectors.roles_with_limits(), "check_form": AuthorityCheckForm()},
+        {
+            "roles": selectors.roles_with_limits(),
+            "check_form": AuthorityCheckForm(),
+            "reading": reading,
+            "reading_words": rules.replacement_reading(
+                reading.replacement_within_everyones_authority
+            ),
+            "reading_form": reading_form,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+@permission_required("accounts.change_authoritysettings", raise_exception=True)
+def authority_reading(request: HttpRequest) -> HttpResponse:
+    """The manager chooses how complaints procedure step 6 is read (audited)."""
+    form = ReplacementReadingForm(request.POST)
+    if not form.is_valid():
+        return _authority_page(request, reading_form=form, status=400)
+    services.authority_settings_set(actor=request.user, **form.cleaned_data)
+    messages.success(request, "Saved: " + rules.replacement_reading(
+        form.cleaned_data["replacement_within_everyones_authority"]
+    ))  # fmt: skip
+    return redirect("accounts:authority")
 
 
 @login_required

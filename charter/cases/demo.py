@@ -34,6 +34,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from charter.accounts import selectors as accounts_selectors
 from charter.accounts.models import User
 from charter.core import demo_dates
 from charter.core.selectors import business_calendar
@@ -267,6 +268,7 @@ def _history() -> tuple[int, int]:
     ]
     cases: list[Case] = []
     about_mary = itertools.cycle(ABOUT_MARY)
+    away = accounts_selectors.away_days([*OFFICERS, "john"])  # the leave records
     first = story.history_start
     while first <= today:
         calls = calls_in(first.month)
@@ -279,7 +281,7 @@ def _history() -> tuple[int, int]:
             )
             if at >= now:
                 continue
-            on_duty = _on_duty(staff, story, day)
+            on_duty = _on_duty(staff, story, day, away)
             officer = random.choice(on_duty)
             customer = random.choice(customers)
             roll = random.random()
@@ -346,11 +348,11 @@ def _business_days(calendar, first: date, today: date) -> list[date]:
     return days or [first]
 
 
-def _on_duty(staff: dict, story, day: date) -> list:
+def _on_duty(staff: dict, story, day: date, away: dict | None = None) -> list:
     """The officers who took calls that day (the seeds' staffing table, dated by the story):
     Nitin until the end of October, Taya and Mary from their first days in October, John
-    except on his leave in October and November."""
-    return [staff[n] for n in [*OFFICERS, "john"] if n in staff and story.on_duty(n, day)]
+    except on his leave in October and November, as the leave records have it (``away``)."""
+    return [staff[n] for n in [*OFFICERS, "john"] if n in staff and story.on_duty(n, day, away)]
 
 
 def _due(book, customer, event: str, at: datetime):

@@ -101,7 +101,8 @@ class ResolutionForm(AccessibleForm):
         required=False,
         widget=MONEY,
         label="Faulty product's value ($)",
-        help_text="A goodwill refund is a share of it (officers: 10%, up to $25).",
+        help_text="A refund is at most this; a goodwill refund is an additional share of it "
+        "(officers: 10%, at most $25).",
     )
     order = forms.ChoiceField(choices=(), required=False, label="Order")
 

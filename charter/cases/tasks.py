@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django_tasks import task
 
+from charter.accounts import selectors as accounts_selectors
 from charter.core.audit import audit_context
 from charter.core.links import absolute_url
 from charter.core.models import Interface
@@ -48,11 +49,15 @@ def tell_account_manager(case_id: int) -> int:
 @task()
 def tell_owner(case_id: int, text: str) -> int:
     case = Case.objects.select_related("owner").get(pk=case_id)
-    owner = case.owner
+    # While the owner is on leave, whoever stands in is told instead.
+    owner = accounts_selectors.present(case.owner)
     if owner is None or not owner.email or not owner.is_active:
         return 0
+    said = text
+    if owner != case.owner:
+        said = f"You stand in for {case.owner} while they are on leave. {text}"
     body = (
-        f"Hello {owner.first_name or owner.username},\n\n{text}\n\n{case.subject}\n{_link(case)}\n"
+        f"Hello {owner.first_name or owner.username},\n\n{said}\n\n{case.subject}\n{_link(case)}\n"
     )
     return send_mail(
         f"[Charter] {case.reference}: {text}", body, settings.DEFAULT_FROM_EMAIL, [owner.email]

@@ -62,15 +62,17 @@ class StoryDates:
     def year(self) -> int:
         return self.october.year
 
-    def on_duty(self, username: str, day: date) -> bool:
-        """Whether someone worked that day, as far as the story says: after they started,
-        up to their last day, and not on leave."""
+    def on_duty(self, username: str, day: date, away: dict | None = None) -> bool:
+        """Whether someone worked that day: after they started, up to their last day, and not
+        on leave. ``away`` is the leave as recorded (username: [(first, last), ...]), which
+        the demo reads once the staff are loaded; without it, the story's own leave."""
         if username in self.started and day < self.started[username]:
             return False
         if username in self.left and day > self.left[username]:
             return False
-        away = self.leave.get(username)
-        return not (away and away[0] <= day <= away[1])
+        if away is None:
+            away = {name: [span] for name, span in self.leave.items()}
+        return not any(first <= day <= last for first, last in away.get(username, ()))
 
     def story_months(self, day: date) -> bool:
         """Whether a day is in the story's October or November."""

@@ -278,7 +278,10 @@ def _comments(rnd, customers, staff, story) -> int:
 
 def _sort_quietly(comments: list[Comment]) -> None:
     """Sort and route the history without emailing anyone about the past."""
-    topics = {t.code: t for t in Topic.objects.select_related("responsible")}
+    topics = {
+        t.code: t for t in Topic.objects.select_related("responsible", "responsible_team__lead")
+    }
+    route = services.comment_router()  # who was away on a comment's day reads the leave records
     results = services.categoriser().sort([c.text for c in comments])
     for comment, result in zip(comments, results, strict=True):
         topic = topics.get(result.topic) or topics.get("other")
@@ -289,7 +292,7 @@ def _sort_quietly(comments: list[Comment]) -> None:
         comment.sentiment = result.sentiment
         comment.sentiment_confidence = result.sentiment_confidence
         comment.sorted_by = SortedBy.MODEL
-        comment.routed_to = topic.responsible if topic else None
+        comment.routed_to = route(topic, comment.received_at)
         if comment.status != CommentStatus.NEW:
             comment.acted_by = comment.routed_to
     Comment.objects.bulk_update(

@@ -9,6 +9,7 @@ refunds and returns, and privacy. The bank's are in ``demo_bank.py``.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from charter.core.calendar import WeeklyHours
@@ -165,6 +166,10 @@ CHANNELS = [
 
 OFFICERS = "Managing complaints: customer service officers"
 MANAGER = "Complex complaints: customer service manager"
+# The steps as the organisation's procedure numbers them (officers 1 to 10, the manager 1 to 4
+# with lettered parts), each meaning, figure and condition kept, in our own words. Step 6 is
+# kept as the bare statement of authority it is: it reads two ways, and which reading is in
+# force is the manager's setting (``accounts.AuthoritySettings``), shown with the step.
 COMPLAINTS = {
     "slug": "complaints",
     "title": "Complaints policy and procedures",
@@ -176,33 +181,49 @@ COMPLAINTS = {
         "responsibility": "Every employee and manager who handles customer complaints.",
         "legislation": "Privacy Act 1988 (Cwlth)\nEqual Opportunity Act 2010 (Vic)\n"
         "Competition and Consumer Act 2010 (Cwlth)",
+        "authorised_on": date(2011, 10, 1),
+        "authorised_by_name": "John Doe CFO",
     },
     "teams": [],
     "steps": [
-        (OFFICERS, "Greet the customer politely and say who you are.", None),
-        (OFFICERS, "Hear the whole complaint; note the facts, ask, and sum up what you heard.",
+        (OFFICERS, "Greet the customer courteously and tell them your name.", None),
+        (OFFICERS, "Listen to everything the customer says. Gather all the facts of the "
+         "complaint and note them down; ask questions and sum up what the customer tells you.",
          None),
-        (OFFICERS, "Do not argue with the customer.", None),
-        (OFFICERS, "Apologise for a faulty product or poor service, and ask whether we may test "
-         "the faulty item in our quality department.", None),
-        (OFFICERS, "Once you have the details, ask how the customer would like it resolved.",
+        (OFFICERS, "Do not argue with the customer, at any point.", None),
+        (OFFICERS, "Apologise for any fault in the product or any poor service, and be "
+         "sympathetic. Ask whether the customer will let us send the faulty item to our quality "
+         "department to be tested.", None),
+        (OFFICERS, "Once you have every detail of the complaint, ask the customer how they "
+         "would like it resolved.", None),
+        (OFFICERS, "No product replacements are within all staff members' authority.",
+         ("limit", "cso", "replace")),
+        (OFFICERS, "Every staff member may use their professional judgement to refund an "
+         "additional amount of up to 10% of the faulty product's value, at most $25.",
+         ("limit", "cso", "goodwill")),
+        (OFFICERS, "Our insurance covers complaints involving damage to other property: help "
+         "the customer complete the Claims Form, and ask whether they can get quotes for the "
+         "repairs.", ("form", "Claims Form")),
+        (OFFICERS, "Every complaint involving injury must be referred to the customer service "
+         "manager. Agree with the customer a suitable time for the manager to call them.",
+         ("role", "csm")),
+        (OFFICERS, "Any complaint these procedures do not cover must go to the customer service "
+         "manager. Agree with the customer a time for the manager to call them.",
+         ("role", "csm")),
+        (MANAGER, "When you are told of a complex complaint, gather every detail available "
+         "about the customer and about the problem to be addressed.", None),
+        (MANAGER, "Before you contact the customer, decide what must be done about the "
+         "problem:\na. across the system, so that similar problems do not happen again;\n"
+         "b. for the customer who made the complaint.", None),
+        (MANAGER, "Once the actions are decided, contact the customer as soon as you can.",
          None),
-        (OFFICERS, "Replacing a faulty or wrongly delivered product is within every officer's "
-         "authority: arrange it and record it.", ("limit", "cso", "replace")),
-        (OFFICERS, "Use your judgement to refund up to 10% more of the faulty product's value, "
-         "at most $25.", ("limit", "cso", "refund")),
-        (OFFICERS, "Damage to other property is insured: help the customer fill in the claim "
-         "form and ask for repair quotes.", ("form", "Insurance claim form")),
-        (OFFICERS, "Refer any complaint involving injury to the customer service manager, and "
-         "agree a time for their call.", ("role", "csm")),
-        (OFFICERS, "Refer anything these steps do not cover to the customer service manager, "
-         "and agree a time for their call.", ("role", "csm")),
-        (MANAGER, "Gather what we know about the customer and the problem.", None),
-        (MANAGER, "Before calling, decide what to do for this customer and what to change so it "
-         "does not happen again.", None),
-        (MANAGER, "Contact the customer as soon as the actions are decided.", None),
-        (MANAGER, "Sum up the facts, apologise for our mistakes, explain the fix for them and "
-         "for everyone, say when you will follow up, and ask what else they need.", None),
+        (MANAGER, "When you contact the customer:\na. sum up the facts and the problem as you "
+         "understand them, and apologise for the mistakes that are ours;\nb. explain what we "
+         "will do across the system to prevent such mistakes, or make them rarer, for every "
+         "customer in future;\nc. explain what we will do straight away to solve this "
+         "customer's own problem;\nd. say when you will follow up to check that their problem "
+         "is resolved;\ne. ask whether they need anything else to resolve the matter or to "
+         "repair the relationship.", None),
     ],
 }  # fmt: skip
 
@@ -224,6 +245,8 @@ MARKET_RESEARCH = {
         "every employee passes on what customers tell them.",
         "legislation": "Privacy Act 1988 (Cwlth)\nSpam Act 2003 (Cwlth)\n"
         "Do Not Call Register Act 2006 (Cwlth)\nCompetition and Consumer Act 2010 (Cwlth)",
+        "authorised_on": date(2024, 3, 1),
+        "authorised_by_name": "Grace Whitfield, Customer service manager",
     },
     "teams": [],
     "steps": [
@@ -278,6 +301,8 @@ RECORDKEEPING = {
         "legislation": "Privacy Act 1988 (Cwlth)\nCorporations Act 2001 (Cwlth)\n"
         "Income Tax Assessment Act 1936 (Cwlth)\nFair Work Act 2009 (Cwlth)\n"
         "Health Records Act 2001 (Vic)",
+        "authorised_on": date(2011, 10, 1),
+        "authorised_by_name": "John Doe CFO",
     },
     "teams": [],
     "steps": [
@@ -327,6 +352,8 @@ REFUNDS = {
         "legislation": "Competition and Consumer Act 2010 (Cwlth), Schedule 2: the Australian "
         "Consumer Law\nAustralian Consumer Law and Fair Trading Act 2012 (Vic)\n"
         "Privacy Act 1988 (Cwlth)",
+        "authorised_on": date(2011, 10, 1),
+        "authorised_by_name": "John Doe CFO",
     },
     "teams": ["Customer service", "Returns and warranty"],
     "steps": [
@@ -346,7 +373,9 @@ REFUNDS = {
         (RETURNS, "A minor failure: we choose to repair, replace or refund, and must do it "
          "within a reasonable time. If we do not, the customer may reject the goods or have "
          "them fixed elsewhere at our cost.", None),
-        (RETURNS, "Refund within your own authority limit; for more, ask for approval in "
+        (RETURNS, "When this policy says a refund is due, refund what was paid for the faulty "
+         "product: that is within your own authority. Anything on top of it is goodwill "
+         "(complaints procedure step 7); above your goodwill limit, ask for approval in "
          "Charter, which sends the request to the most junior role whose limit covers it.",
          ("limit", "cso", "refund")),
         (RETURNS, "Returns and warranty officers assess the returned goods, record the fault "
@@ -380,6 +409,8 @@ PRIVACY = {
         "legislation": "Privacy Act 1988 (Cwlth), including the Australian Privacy Principles "
         "and the notifiable data breaches scheme\nSpam Act 2003 (Cwlth)\n"
         "Health Records Act 2001 (Vic)",
+        "authorised_on": date(2018, 2, 1),
+        "authorised_by_name": "John Doe CFO",
     },
     "teams": [],
     "steps": [

@@ -11,6 +11,7 @@ Authority (AFCA).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from charter.core.calendar import DAYS, WeeklyHours
@@ -175,6 +176,9 @@ COMPLAINTS = {
         "National Consumer Credit Protection Act 2009 (Cwlth), including the National Credit "
         "Code\nASIC Regulatory Guide 271: Internal dispute resolution\n"
         "Privacy Act 1988 (Cwlth)\nBanking Code of Practice",
+        # ASIC's internal dispute resolution standards (RG 271) took effect in October 2021.
+        "authorised_on": date(2021, 10, 1),
+        "authorised_by_name": "Helen Marsh, Chief Risk Officer",
     },
     "teams": [],
     "steps": [

@@ -111,6 +111,18 @@ class PolicyTextForm(AccessibleForm):
     responsibility = _text(2, required=True)
     legislation = _text(3, "One act per line, e.g. Privacy Act 1988 (Cwlth).")
     summary_of_changes = _text(2, "What this version changes, for the staff who must read it.")
+    authorised_on = forms.CharField(
+        required=False,
+        max_length=7,
+        label="Authorised in (month/year)",
+        help_text="MM/YYYY, e.g. 10/2011. Blank: the month it is approved in Charter.",
+    )
+    authorised_by_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Authorised by",
+        help_text="Name and title, e.g. John Doe CFO. Blank: whoever approves it.",
+    )
 
 
 class StepForm(AccessibleForm):

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from charter.core.calendar import WeeklyHours
 
+from . import rules
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -299,6 +301,15 @@ class PolicyVersion(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The template's "Updated / authorised" line, as the organisation signs its policies: a
+    # month and a name with a title ("10/2011", "John Doe CFO"). Filled from the approval
+    # when the draft does not say otherwise.
+    authorised_on = models.DateField(
+        null=True, blank=True, help_text="The month it was authorised (kept as its first day)."
+    )
+    authorised_by_name = models.CharField(
+        max_length=200, blank=True, help_text="Who authorised it: name and title."
+    )
 
     class Meta:
         ordering = ["policy", "-number"]
@@ -317,6 +328,11 @@ class PolicyVersion(models.Model):
     @property
     def acts(self) -> list[str]:
         return [line.strip() for line in self.legislation.splitlines() if line.strip()]
+
+    @property
+    def authorised(self) -> str:
+        """E.g. "10/2011", an en dash and "John Doe CFO"; empty until it is authorised."""
+        return rules.authorised_line(self.authorised_on, self.authorised_by_name)
 
 
 class ProcedureStep(models.Model):

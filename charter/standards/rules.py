@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from charter.core.calendar import BusinessCalendar, WeeklyHours
@@ -150,3 +151,27 @@ def compare(old: dict, new: dict) -> Comparison:
                 }
                 items.append(ItemChange(section, key, "changed", old_item, new_item, fields, words))
     return Comparison(texts=texts, items=items)
+
+
+# --- Who authorised a policy ----------------------------------------------------------------------
+_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+
+
+def authorised_line(on: date | None, by: str) -> str:
+    """The template's "Updated / authorised" line: the month, an en dash, who: as the
+    organisation writes it ("10/2011", "John Doe CFO")."""
+    if on is None:
+        return by.strip()
+    month = f"{on:%m}/{on.year}"
+    return f"{month} \N{EN DASH} {by.strip()}" if by.strip() else month
+
+
+def parse_month(text: str) -> date | None:
+    """ "10/2011" as the first of that month; None when blank. Raises ValueError with a
+    sentence when it is not a month and a year."""
+    if not (text or "").strip():
+        return None
+    found = _MONTH_YEAR.match(text)
+    if not found or not 1 <= int(found.group(1)) <= 12 or int(found.group(2)) < 1900:
+        raise ValueError("Write the month it was authorised as MM/YYYY, e.g. 10/2011.")
+    return date(int(found.group(2)), int(found.group(1)), 1)

@@ -235,6 +235,17 @@ def procedures(version: PolicyVersion) -> list[tuple[str, list]]:
     return [(name, sorted(steps, key=lambda s: s.number)) for name, steps in groups.items()]
 
 
+def replacement_reading() -> str:
+    """How the organisation reads its procedure's step on replacing a faulty product (the
+    customer service manager's setting), in words for the policy page."""
+    from charter.accounts import rules as authority_rules
+    from charter.accounts.selectors import authority_settings
+
+    return authority_rules.replacement_reading(
+        authority_settings().replacement_within_everyones_authority
+    )
+
+
 def current_policy_versions():
     return PolicyVersion.objects.filter(status=VersionStatus.APPROVED).select_related("policy")
 

@@ -6,15 +6,18 @@ were computed from, so it never changes; a change is a new version."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from charter.core.errors import Conflict, DomainError
-from charter.core.guards import require
+from charter.core.guards import clean_text, require
 from charter.core.services import checked_hours
 from charter.core.tasks import enqueue_on_commit
 
+from . import rules
 from .models import (
     DEADLINE_UNITS,
     Acknowledgement,
@@ -352,7 +355,23 @@ def policy_version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
     version.status = VersionStatus.APPROVED
     version.approved_at = timezone.now()
     version.approved_by = actor
-    version.save(update_fields=["status", "approved_at", "approved_by"])
+    # The template's "Updated / authorised" line: the approver, unless the draft names who
+    # authorised it (a policy signed off outside Charter, e.g. by the CFO).
+    if version.authorised_on is None:
+        version.authorised_on = timezone.localdate().replace(day=1)
+    if not version.authorised_by_name and actor is not None:
+        version.authorised_by_name = " ".join(
+            part for part in (actor.get_full_name() or actor.username, actor.job_title) if part
+        )
+    version.save(
+        update_fields=[
+            "status",
+            "approved_at",
+            "approved_by",
+            "authorised_on",
+            "authorised_by_name",
+        ]
+    )
     enqueue_on_commit("charter.standards.tasks.notify_new_version", "policy", version.pk)
     return version
 
@@ -362,14 +381,30 @@ def policy_version_update(*, actor, version: PolicyVersion, **fields) -> PolicyV
     """Change a draft policy's template fields."""
     require(actor, "standards.change_policyversion", "edit policies")
     _editable(version, "policy")
-    allowed = {*POLICY_TEXT_FIELDS, "summary_of_changes"}
+    allowed = {*POLICY_TEXT_FIELDS, "summary_of_changes", "authorised_on", "authorised_by_name"}
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
-        setattr(version, name, (value or "").strip())
+        if name == "authorised_on":
+            value = _month(value)
+        elif name == "authorised_by_name":
+            value = clean_text(value, 200, "Who authorised it", name)
+        else:
+            value = (value or "").strip()
+        setattr(version, name, value)
     version.save(update_fields=[*fields])
     return version
+
+
+def _month(value) -> date | None:
+    """The month a policy was authorised: a date (kept as the 1st) or "MM/YYYY"."""
+    if value is None or isinstance(value, date):
+        return value.replace(day=1) if value else None
+    try:
+        return rules.parse_month(str(value))
+    except ValueError as error:
+        raise DomainError(str(error), field="authorised_on") from None
 
 
 @transaction.atomic

@@ -434,6 +434,7 @@ def policy_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
             "can_edit": version.status == VersionStatus.DRAFT
             and request.user.has_perm("standards.change_policyversion"),
             "has_draft": any(v.status == VersionStatus.DRAFT for v in versions),
+            "replacement_reading": selectors.replacement_reading(),
         },
     )
 
@@ -462,8 +463,11 @@ def policy_version_edit(request: HttpRequest, slug: str, number: int) -> HttpRes
     policy = _policy(slug)
     version = _policy_version(policy, number)
     fields = ("purpose", "scope", "resources", "responsibility", "legislation",
-              "summary_of_changes")  # fmt: skip
-    form = PolicyTextForm(request.POST or None, initial={f: getattr(version, f) for f in fields})
+              "summary_of_changes", "authorised_by_name")  # fmt: skip
+    initial = {f: getattr(version, f) for f in fields}
+    if version.authorised_on:
+        initial["authorised_on"] = f"{version.authorised_on:%m/%Y}"
+    form = PolicyTextForm(request.POST or None, initial=initial)
     back = reverse("standards:policy-version", args=[slug, number])
     if request.method == "POST" and form.is_valid():
         try:

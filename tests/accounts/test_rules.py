@@ -152,3 +152,114 @@ def test_a_role_without_a_limit_for_an_action_does_not_handle_it():
     assert decide(CSO, action="refund", amount=D("30"), item_value=D("100")).may_ask
     assert not decide(CSO, action="refund", amount=D("5"), item_value=D("100")).may_ask
     assert "referrals to an outside body" in decide(SUPERVISOR, action="refer_outside").reason
+
+
+# --- Complaints procedure steps 6 and 7 as the seed has them -----------------------------------
+# Goodwill is an additional 10% of the faulty product's value, at most $25, on top of the refund
+# the policy says is due (the product's whole value); replacing is within everyone's authority
+# while the step 6 reading says so.
+OFFICER = [
+    limit("cso", "refund", percent="100"),
+    limit("cso", "goodwill", percent="10", cap="25"),
+    limit("cso", "replace", allowed=False),
+]
+
+
+@pytest.mark.parametrize(
+    "amount, value, allowed, most",
+    [
+        ("12.00", "120", True, "12.00"),  # 10% of a $120 widget, written out by hand
+        ("12.01", "120", False, "12.00"),
+        ("30.00", "120", False, "12.00"),
+        ("25.00", "300", True, "25.00"),  # 10% would be $30: the $25 cap binds
+        ("25.01", "300", False, "25.00"),
+    ],
+)
+def test_goodwill_is_ten_percent_of_the_product_at_most_25(amount, value, allowed, most):
+    decision = decide(OFFICER, action="goodwill", amount=D(amount), item_value=D(value))
+    assert (decision.allowed, decision.ceiling) == (allowed, D(most))
+
+
+def test_refunding_the_faulty_product_itself_is_not_capped_by_the_goodwill_limit():
+    assert decide(OFFICER, action="refund", amount=D("120"), item_value=D("120")).allowed
+    assert decide(OFFICER, action="refund", amount=D("2500"), item_value=D("2500")).allowed
+    over = decide(OFFICER, action="refund", amount=D("120.01"), item_value=D("120"))
+    assert not over.allowed and over.ceiling == D("120.00")
+
+
+def test_the_step_6_reading_puts_replacing_within_everyones_authority():
+    from charter.accounts.rules import EVERY_STAFF_MEMBER, replacement_reading
+
+    refused = decide(OFFICER, action="replace", amount=D("120"), item_value=D("120"))
+    assert not refused.allowed and "needs approval" in refused.reason
+    everyone = Limit(
+        role="cso", role_label="CSO", rank=10, action="replace", allowed=True,
+        source=EVERY_STAFF_MEMBER,
+    )  # fmt: skip
+    allowed = decide(
+        [*OFFICER[:2], everyone], action="replace", amount=D("120"), item_value=D("120")
+    )
+    assert allowed.allowed and "every staff member's authority" in allowed.reason
+    assert describe_limit(everyone) == EVERY_STAFF_MEMBER
+    assert "within every staff member's authority" in replacement_reading(True)
+    assert "each role" in replacement_reading(False)
+
+
+# --- Leave ----------------------------------------------------------------------------------------
+def _person(name, *, decides=False, rank=10, active=True):
+    from charter.accounts.rules import Person
+
+    return Person(name=name, active=active, decides_approvals=decides, rank=rank)
+
+
+JOHN = _person("John", decides=True, rank=30)
+GRACE = _person("Grace", decides=True, rank=40)
+MIA = _person("Mia")
+
+
+@pytest.mark.parametrize(
+    "stand_in, overlaps, field, words",
+    [
+        (GRACE, {}, None, None),
+        (None, {}, None, None),
+        (MIA, {}, "stand_in", "cannot decide the approvals"),
+        (_person("Gone", decides=True, rank=40, active=False), {}, "stand_in", "has left"),
+        (GRACE, {"stand_in_away": ("2025-10-20", "2025-10-24")}, "stand_in", "away themselves"),
+        (GRACE, {"own_overlap": ("2025-11-03", "2025-11-07")}, "starts_on", "already recorded"),
+        (JOHN, {}, "stand_in", "Someone else"),
+    ],
+)
+def test_who_may_stand_in(stand_in, overlaps, field, words):
+    from datetime import date
+
+    from charter.accounts.rules import absence_problem
+
+    spans = {key: tuple(date.fromisoformat(d) for d in span) for key, span in overlaps.items()}
+    problem = absence_problem(
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2025, 11, 30),
+        person=JOHN,
+        stand_in=stand_in,
+        **spans,
+    )
+    if field is None:
+        assert problem is None
+    else:
+        assert problem[0] == field and words in problem[1]
+
+
+def test_leave_ends_on_or_after_it_starts():
+    from datetime import date
+
+    from charter.accounts.rules import absence_problem
+
+    problem = absence_problem(
+        starts_on=date(2025, 11, 30), ends_on=date(2025, 10, 1), person=JOHN, stand_in=GRACE
+    )
+    assert problem == ("ends_on", "The leave must end on or after the day it starts.")
+    assert (
+        absence_problem(
+            starts_on=date(2025, 10, 1), ends_on=date(2025, 10, 1), person=MIA, stand_in=None
+        )
+        is None
+    )

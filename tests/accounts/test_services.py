@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_cso_refund_within_the_limit_needs_no_approval(make_user, demo_limits):
     mary = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER)
     outcome = services.authority_require(
-        actor=mary, action="refund", amount=D("10"), item_value=D("100"), description="goodwill"
+        actor=mary, action="goodwill", amount=D("10"), item_value=D("100"), description="goodwill"
     )
     assert outcome.may_proceed
     assert outcome.approval is None
@@ -31,7 +31,7 @@ def test_above_the_limit_an_approval_request_goes_to_the_supervisor(
     john = make_user(RoleCode.SUPERVISOR, email="john@example.com")
     outcome = services.authority_require(
         actor=mary,
-        action="refund",
+        action="goodwill",
         amount=D("120"),
         item_value=D("120"),
         description="Full refund of a faulty widget",
@@ -50,7 +50,7 @@ def test_above_the_limit_an_approval_request_goes_to_the_supervisor(
 def test_a_request_above_the_supervisor_goes_to_the_manager(make_user, demo_limits):
     mary = make_user()
     approval = services.approval_request_create(
-        requested_by=mary, action="refund", amount="900", item_value="1000", description="x"
+        requested_by=mary, action="goodwill", amount="900", item_value="1000", description="x"
     )
     assert approval.required_role.code == RoleCode.CUSTOMER_SERVICE_MANAGER
 
@@ -59,7 +59,7 @@ def test_no_role_may_grant_it_is_a_clear_refusal(make_user, demo_limits):
     mary = make_user()
     with pytest.raises(DomainError, match="No role may approve"):
         services.approval_request_create(
-            requested_by=mary, action="refund", amount="9000", item_value="9000", description="x"
+            requested_by=mary, action="goodwill", amount="9000", item_value="9000", description="x"
         )
 
 
@@ -67,7 +67,7 @@ def test_asking_for_approval_of_what_you_may_do_yourself_is_refused(make_user, d
     mary = make_user()
     with pytest.raises(DomainError, match="No approval needed"):
         services.approval_request_create(
-            requested_by=mary, action="refund", amount="5", item_value="100", description="x"
+            requested_by=mary, action="goodwill", amount="5", item_value="100", description="x"
         )
 
 
@@ -75,7 +75,7 @@ def _pending(make_user, amount="300", value="300"):
     requester = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER)
     return services.approval_request_create(
         requested_by=requester,
-        action="refund",
+        action="goodwill",
         amount=amount,
         item_value=value,
         description="Refund a faulty widget",
@@ -132,7 +132,7 @@ def test_a_more_senior_role_may_grant_what_was_routed_to_a_junior_one(make_user,
 def test_nobody_decides_their_own_request(make_user, demo_limits):
     john = make_user(RoleCode.SUPERVISOR)
     approval = services.approval_request_create(
-        requested_by=john, action="refund", amount="800", item_value="800", description="x"
+        requested_by=john, action="goodwill", amount="800", item_value="800", description="x"
     )
     with pytest.raises(NotPermitted, match="your own request"):
         services.approval_request_decide(approval=approval, approver=john, approve=True)

@@ -89,7 +89,7 @@ def test_the_home_page_query_count_is_fixed(
     for n in range(8):
         services.approval_request_create(
             requested_by=mary,
-            action="refund",
+            action="goodwill",
             amount=str(100 + n),
             item_value="500",
             description=f"refund {n}",
@@ -103,15 +103,15 @@ def test_an_officer_asks_and_a_supervisor_approves_on_the_pages(client, make_use
     mary = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER)
     john = make_user(RoleCode.SUPERVISOR)
     client.force_login(mary)
-    form = client.get("/approvals/new/?action=refund&amount=120&item_value=120")
+    form = client.get("/approvals/new/?action=goodwill&amount=120&item_value=120")
     assert b'value="120"' in form.content
     response = client.post(
         "/approvals/new/",
         {
-            "action": "refund",
+            "action": "goodwill",
             "amount": "120",
             "item_value": "120",
-            "description": "Faulty widget: full refund",
+            "description": "Faulty widget: goodwill on top of the refund",
         },
     )
     approval = ApprovalRequest.objects.get()
@@ -144,7 +144,7 @@ def test_a_request_within_authority_is_refused_on_the_form(client, make_user, de
     client.force_login(make_user())
     response = client.post(
         "/approvals/new/",
-        {"action": "refund", "amount": "5", "item_value": "100", "description": "small"},
+        {"action": "goodwill", "amount": "5", "item_value": "100", "description": "small"},
     )
     assert response.status_code == 200
     assert "No approval needed" in response.content.decode()
@@ -168,7 +168,7 @@ def test_someone_elses_approval_is_not_found(client, make_user, demo_limits):
     from charter.accounts import services
 
     approval = services.approval_request_create(
-        requested_by=mary, action="refund", amount="100", item_value="100", description="x"
+        requested_by=mary, action="goodwill", amount="100", item_value="100", description="x"
     )
     client.force_login(mia)
     assert client.get(f"/approvals/{approval.pk}/").status_code == 404
@@ -177,10 +177,10 @@ def test_someone_elses_approval_is_not_found(client, make_user, demo_limits):
 def test_the_may_i_check_answers_in_place(client, make_user, demo_limits):
     client.force_login(make_user())
     yes = client.get(
-        "/authority/check/?action=refund&amount=10&item_value=100", HTTP_HX_REQUEST="true"
+        "/authority/check/?action=goodwill&amount=10&item_value=100", HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Yes." in yes
-    no = client.get("/authority/check/?action=refund&amount=30&item_value=100").content.decode()
+    no = client.get("/authority/check/?action=goodwill&amount=30&item_value=100").content.decode()
     assert "Not on your own." in no and "Ask for approval" in no
 
 

@@ -60,10 +60,14 @@ def test_me_says_who_i_am_my_roles_and_my_authority(make_user, demo_limits):
     body = _token_client(mary).get("/api/v1/me/").json()
     assert body["username"] == "mary"
     assert body["roles"] == [{"code": "cso", "name": "Customer service officer"}]
+    goodwill = next(limit for limit in body["authority_limits"] if limit["action"] == "goodwill")
+    assert goodwill["percent_of_value"] == "10.00"
+    assert goodwill["max_amount"] == "25.00"
+    assert goodwill["description"] == "up to 10% of the item's value, at most $25.00"
     refund = next(limit for limit in body["authority_limits"] if limit["action"] == "refund")
-    assert refund["percent_of_value"] == "10.00"
-    assert refund["max_amount"] == "25.00"
-    assert refund["description"] == "up to 10% of the item's value, at most $25.00"
+    assert refund["description"] == "up to 100% of the item's value"
+    replace = next(limit for limit in body["authority_limits"] if limit["action"] == "replace")
+    assert replace["allowed"] and "every staff member's authority" in replace["description"]
     assert "accounts.add_approvalrequest" in body["permissions"]
 
 
@@ -88,13 +92,13 @@ def test_authority_check_answers_with_the_reason(make_user, demo_limits):
     client = _token_client(mary)
     yes = client.post(
         "/api/v1/authority/check/",
-        {"action": "refund", "amount": "10", "item_value": "100"},
+        {"action": "goodwill", "amount": "10", "item_value": "100"},
         format="json",
     ).json()
     assert yes["allowed"] is True
     no = client.post(
         "/api/v1/authority/check/",
-        {"action": "refund", "amount": "30", "item_value": "100"},
+        {"action": "goodwill", "amount": "30", "item_value": "100"},
         format="json",
     ).json()
     assert no["allowed"] is False
@@ -107,10 +111,10 @@ def test_an_approval_through_the_api_from_request_to_decision(make_user, demo_li
     created = _token_client(mary).post(
         "/api/v1/approvals/",
         {
-            "action": "refund",
+            "action": "goodwill",
             "amount": "120.00",
             "item_value": "120.00",
-            "description": "Faulty widget, full refund",
+            "description": "Faulty widget, goodwill on top of the refund",
         },
         format="json",
     )
@@ -136,7 +140,7 @@ def test_a_refused_request_is_a_400_with_a_message(make_user, demo_limits):
     mary = make_user()
     response = _token_client(mary).post(
         "/api/v1/approvals/",
-        {"action": "refund", "amount": "5", "item_value": "100", "description": "x"},
+        {"action": "goodwill", "amount": "5", "item_value": "100", "description": "x"},
         format="json",
     )
     assert response.status_code == 400

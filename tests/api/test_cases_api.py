@@ -77,9 +77,20 @@ def test_a_complaint_through_its_steps_over_the_api(
     refused = api.post(url + "step/", {"to": "closed"}, format="json")
     assert refused.status_code == 409 and "cannot be closed" in str(refused.json())
     assert api.post(url + "step/", {"to": "investigating"}, format="json").status_code == 200
-    waits = api.post(
+    refund = api.post(
         url + "resolutions/",
         {"kind": "refund", "description": "Refund", "amount": "300.00", "item_value": "300.00"},
+        format="json",
+    )
+    assert refund.status_code == 201, refund.content  # the refund due is the officer's
+    waits = api.post(
+        url + "resolutions/",
+        {
+            "kind": "goodwill_refund",
+            "description": "Goodwill on top",
+            "amount": "30.00",
+            "item_value": "120.00",
+        },
         format="json",
     )
     assert waits.status_code == 202, waits.content

@@ -500,12 +500,16 @@ def test_reorder_and_replace_place_new_orders_or_wait_for_approval(
     follow_ups = _ok(client.get(f"/api/v1/orders/{order['id']}/"))["follow_ups"]
     assert {o["id"] for o in follow_ups} == {reorder["id"], replacement["id"]}
 
-    # Above the officer's authority it waits for approval.
+    # Above the officer's authority it waits for approval: with complaints procedure step 6
+    # read on its own, the officer's "Replace a product" limit decides.
     accounts_services.authority_limit_set(
         actor=admin_user,
         role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER),
         action="replace",
         allowed=False,
+    )
+    accounts_services.authority_settings_set(
+        actor=admin_user, replacement_within_everyones_authority=False
     )
     waiting = _ok(client.post(f"/api/v1/orders/{order['id']}/replace/", {}, format="json"), 202)
     approval = ApprovalRequest.objects.get(pk=waiting["approval"])
@@ -532,8 +536,17 @@ def _return(client, customer, product, **fields) -> dict:
 
 
 def test_a_refund_above_an_officers_authority_waits_for_approval(
-    clock, widgets, yore, mary, john, demo_limits, django_capture_on_commit_callbacks
+    clock, widgets, yore, mary, john, demo_limits, admin_user, django_capture_on_commit_callbacks
 ):
+    # An organisation that caps its officers' refunds at $100, whatever is due.
+    accounts_services.authority_limit_set(
+        actor=admin_user,
+        role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER),
+        action="refund",
+        allowed=True,
+        percent_of_value="100",
+        max_amount="100",
+    )
     client = _client(mary)
     item = _return(client, yore, widgets[6], description="Cracked on first use.")
     assert item["eligible_remedies"] == ["full_refund", "replacement"]
@@ -541,7 +554,7 @@ def test_a_refund_above_an_officers_authority_waits_for_approval(
     assert "major failure" in item["eligibility_reason"]
     assert (item["status"], item["received_by"]) == ("received", "mary")
 
-    # $120 back is above the officer's 10% up to $25: it waits for a supervisor.
+    # $120 back is above the officer's $100: it waits for a supervisor.
     waiting = _ok(
         client.post(
             f"/api/v1/returns/{item['id']}/resolve/",
@@ -579,11 +592,16 @@ def test_a_refund_within_authority_is_done_at_once(clock, widgets, yore, mary, d
     done = _ok(
         client.post(
             f"/api/v1/returns/{item['id']}/resolve/",
-            {"outcome": "full_refund", "refund_method": "card", "refund_amount": "10.00"},
+            {"outcome": "full_refund", "refund_method": "card", "refund_amount": "100.00"},
             format="json",
         )
     )
-    assert (done["status"], done["refund_amount"], done["approval"]) == ("completed", "10.00", None)
+    # The refund due (what was paid) is the officer's own to give.
+    assert (done["status"], done["refund_amount"], done["approval"]) == (
+        "completed",
+        "100.00",
+        None,
+    )
     assert done["decided_by"] == "mary"
 
 
@@ -754,8 +772,17 @@ def _query_counts(client, urls) -> dict[str, int]:
 
 
 def test_lists_read_in_a_fixed_number_of_queries(
-    clock, charter, widgets, yore, make_customer, mary, manager, demo_limits
+    clock, charter, widgets, yore, make_customer, mary, manager, demo_limits, admin_user
 ):
+    # Officers' refunds capped at $100, so every $120 return waits with its approval.
+    accounts_services.authority_limit_set(
+        actor=admin_user,
+        role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER),
+        action="refund",
+        allowed=True,
+        percent_of_value="100",
+        max_amount="100",
+    )
     client = _client(mary)
     urls = (
         "/api/v1/orders/",

@@ -149,8 +149,8 @@ def complaints(manager, officer, demo_limits):
         version=draft,
         procedure="Officers",
         number=2,
-        text="Refund up to 10% of the item's value, at most $25.",
-        authority_limit=AuthorityLimit.objects.get(role__code="cso", action="refund"),
+        text="Refund an additional 10% of the item's value, at most $25.",
+        authority_limit=AuthorityLimit.objects.get(role__code="cso", action="goodwill"),
     )
     services.step_save(
         actor=manager,
@@ -613,7 +613,7 @@ def test_policies_list_their_versions_newest_first_with_their_steps(complaints, 
     steps = {step["number"]: step for step in current["steps"]}
     assert steps[1]["authority_limit"] is None
     limit = steps[2]["authority_limit"]
-    assert (limit["role"], limit["action"]) == ("cso", "refund")
+    assert (limit["role"], limit["action"]) == ("cso", "goodwill")
     assert limit["description"] == "up to 10% of the item's value, at most $25.00"
     assert steps[3]["refer_to_role"] == "csm"
     assert steps[4]["form_name"] == "Insurance claim form"
@@ -629,10 +629,13 @@ def test_policies_list_their_versions_newest_first_with_their_steps(complaints, 
 def test_the_demo_complaints_policy_over_the_api(demo):
     policy = _ok(_client("mary").get("/api/v1/policies/complaints/"))
     steps = policy["versions"][0]["steps"]
-    refund = next(s for s in steps if s["authority_limit"] and "refund" in s["text"])
-    assert refund["authority_limit"]["description"].startswith("up to 10%")
+    goodwill = next(s for s in steps if s["number"] == 7 and s["authority_limit"])
+    assert goodwill["authority_limit"]["action"] == "goodwill"
+    assert goodwill["authority_limit"]["description"] == (
+        "up to 10% of the item's value, at most $25.00"
+    )
     assert any(s["refer_to_role"] == "csm" for s in steps)
-    assert any(s["form_name"] == "Insurance claim form" for s in steps)
+    assert any(s["form_name"] == "Claims Form" for s in steps)
 
 
 def test_a_manager_writes_approves_and_compares_a_policy(manager, officer):

@@ -38,7 +38,7 @@ def test_the_may_i_check_answers_as_the_officer_types(page, live_server, demo):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/authority/")
-    page.get_by_label("Action").select_option("refund")
+    page.get_by_label("Action").select_option("goodwill")
     page.get_by_label("Item's value ($)").fill("120")
     page.get_by_label("Amount ($)").fill("30")
     decision = page.locator("#decision")

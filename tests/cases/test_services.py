@@ -300,8 +300,8 @@ def test_a_refund_above_the_officers_limit_waits_and_the_supervisors_approval_co
     resolution = services.resolution_add(
         actor=officer,
         case=case,
-        kind="refund",
-        description="Refund the 6 mm widgets",
+        kind="goodwill_refund",
+        description="Goodwill for the 6 mm widgets, on top of replacing them",
         amount="300.00",
         item_value="2500.00",
     )

@@ -129,9 +129,9 @@ def test_a_refund_above_authority_shows_that_it_waits(
     response = mary_client.post(
         reverse("cases:action", args=[case.pk, "resolution"]),
         {
-            "resolution-kind": "refund",
-            "resolution-description": "Full refund",
-            "resolution-amount": "400",
+            "resolution-kind": "goodwill_refund",
+            "resolution-description": "Goodwill on top of the refund",
+            "resolution-amount": "40",
             "resolution-item_value": "400",
         },
         follow=True,

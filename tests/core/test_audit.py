@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _cso_refund_limit():
     return AuthorityLimit.objects.get(
-        role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER), action="refund"
+        role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER), action="goodwill"
     )
 
 
@@ -74,7 +74,7 @@ def test_a_change_through_a_command_is_audited_as_a_command(admin_user, demo_lim
     call_command(
         "authority_limit_set",
         role="cso",
-        action="refund",
+        action="goodwill",
         percent="10",
         cap="40",
         actor=admin_user.username,

@@ -66,7 +66,7 @@ def decided(client, make_user, john, demo_limits):
     mary = make_user(RoleCode.CUSTOMER_SERVICE_OFFICER, username="mary")
     outcome = services.authority_require(
         actor=mary,
-        action="refund",
+        action="goodwill",
         amount="40",
         item_value="400",
         description="Goodwill for a late delivery",
@@ -103,7 +103,8 @@ def test_the_trail_says_the_same_in_words(client, decided, auditor):
     assert "John Smith" in rows and "Changed" in rows
     assert "Decided by: — → John Smith" in rows
     assert "Status: Waiting for approval → Approved" in rows
-    assert f"Approval #{decided.pk}: Refund" in rows and "Approval request" in rows
+    assert f"Approval #{decided.pk}: Goodwill refund" in rows
+    assert "Approval request" in rows
     assert not REPRS.search(rows), rows
 
 
@@ -353,7 +354,8 @@ def test_the_filters_take_a_person_by_name_and_a_record_by_its_name(client, deci
     assert "Decided by: — → John Smith" in by_username
     assert "No audit entries match" in client.get("/audit/", {"actor": "nobody"}).content.decode()
     by_record = _trail(client, text=f"Approval #{decided.pk}")
-    assert f"Approval #{decided.pk}: Refund" in by_record and "Authority limit" not in by_record
+    assert f"Approval #{decided.pk}: Goodwill refund" in by_record
+    assert "Authority limit" not in by_record
     kinds = client.get("/audit/").content.decode()
     assert ">Approval request<" in kinds and "accounts: approval request" not in kinds
 
@@ -368,5 +370,6 @@ def test_the_home_panel_lists_changes_in_words_not_views(client, decided, john, 
     )
     client.force_login(auditor)
     home = _text(client.get("/").content.decode())
-    assert f"Changed approval request Approval #{decided.pk}: Refund by John Smith via Web" in home
+    changed = f"Changed approval request Approval #{decided.pk}: Goodwill refund"
+    assert f"{changed} by John Smith via Web" in home
     assert "Quality desk" not in home

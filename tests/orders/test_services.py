@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from charter.accounts import services as accounts_services
-from charter.accounts.models import ApprovalStatus, RoleCode
+from charter.accounts.models import ApprovalStatus, Role, RoleCode
 from charter.core.errors import Conflict, DomainError
 from charter.orders import selectors, services
 from charter.orders.models import OrderKind, ReturnStatus, WarrantyClaim
@@ -122,11 +122,33 @@ def test_a_reorder_is_charged_and_a_replacement_is_free_each_with_its_own_promis
     ]  # fmt: skip
 
 
+def test_the_refund_due_for_a_major_failure_is_the_officers_and_completes_at_once(
+    widgets_charter, widgets, mary, yore, demo_limits
+):
+    """The refunds policy says a refund is due: the remedy is within her authority (the 10%
+    up to $25 of the complaints procedure is goodwill on top of it, not a cap on it)."""
+    item = services.return_record(
+        actor=mary, customer=yore, product=widgets[7], quantity=100, item_value=D("250.00"),
+        reason="faulty", failure="major", condition="used", proof_of_purchase="order",
+        purchased_on=date(2026, 10, 1),
+    )  # fmt: skip
+    item = services.return_resolve(
+        actor=mary, item=item, outcome="full_refund", refund_method="card"
+    )
+    assert item.status == ReturnStatus.COMPLETED and item.approval is None
+    assert item.refund_amount == D("250.00")
+
+
 def test_an_officers_refund_above_her_limit_waits_and_the_supervisors_approval_completes_it(
-    widgets_charter, widgets, mary, yore, make_user, demo_limits,
+    widgets_charter, widgets, mary, yore, make_user, demo_limits, admin_user,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     john = make_user(RoleCode.SUPERVISOR, username="john")
+    # An organisation that caps its officers' refunds at $100, whatever is due.
+    accounts_services.authority_limit_set(
+        actor=admin_user, role=Role.objects.get(code=RoleCode.CUSTOMER_SERVICE_OFFICER),
+        action="refund", allowed=True, percent_of_value="100", max_amount="100",
+    )  # fmt: skip
     item = services.return_record(
         actor=mary, customer=yore, product=widgets[7], quantity=100, item_value=D("250.00"),
         reason="faulty", failure="major", condition="used", proof_of_purchase="order",
@@ -157,7 +179,7 @@ def test_a_refund_within_her_limit_completes_at_once(
         actor=mary, customer=yore, product=widgets[7], item_value=D("20.00"), reason="faulty",
         failure="minor", condition="opened", proof_of_purchase="receipt",
     )  # fmt: skip
-    # Her limit is 10% of the item's value, at most $25: $2 of a $20 item.
+    # A part refund of what was paid is within what is due.
     item = services.return_resolve(actor=mary, item=item, outcome="full_refund",
                                    refund_method="card", refund_amount=D("2.00"))  # fmt: skip
     assert item.status == ReturnStatus.COMPLETED and item.approval is None

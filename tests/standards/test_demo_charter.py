@@ -88,5 +88,6 @@ def test_refunds_bind_two_teams_follow_consumer_law_and_name_the_refund_limit(de
     assert "major failure" in text.lower() and "minor failure" in text.lower()
     limits = [s.authority_limit for s in version.steps.all() if s.authority_limit]
     cso = next(limit for limit in limits if limit.role.code == "cso")
-    assert (cso.action, cso.percent_of_value, cso.max_amount) == ("refund", 10, 25)
+    # The refund due for a faulty product is the officer's, up to what was paid for it.
+    assert (cso.action, cso.percent_of_value, cso.max_amount) == ("refund", 100, None)
     assert "Australian Consumer Law" in version.legislation

@@ -84,10 +84,11 @@ def test_the_demo_complaints_policy_names_its_limit_role_and_form(demo):
         "Competition and Consumer Act 2010 (Cwlth)",
     ]
     steps = {(s.procedure.split(":")[0], s.number): s for s in version.steps.all()}
-    refund = steps["Managing complaints", 7].authority_limit
-    assert (refund.role.code, refund.percent_of_value, refund.max_amount) == ("cso", 10, 25)
+    goodwill = steps["Managing complaints", 7].authority_limit
+    assert (goodwill.role.code, goodwill.action) == ("cso", "goodwill")
+    assert (goodwill.percent_of_value, goodwill.max_amount) == (10, 25)
     assert steps["Managing complaints", 9].refer_to_role.code == "csm"
-    assert steps["Managing complaints", 8].form_name == "Insurance claim form"
+    assert steps["Managing complaints", 8].form_name == "Claims Form"
     assert len([s for s in steps if s[0] == "Complex complaints"]) == 4
 
 

@@ -51,7 +51,7 @@ def deadlines_check(*, now: datetime | None = None) -> dict[str, int]:
                 text="Not resolved by the time the charter promises.",
             )
             if not case.escalation:
-                supervisor = accounts_selectors.users_with_role(RoleCode.SUPERVISOR).first()
+                supervisor = accounts_selectors.holder_present(RoleCode.SUPERVISOR)
                 Case.objects.filter(pk=case.pk).update(
                     escalation=EscalationLevel.SUPERVISOR,
                     escalated_at=now,

@@ -170,7 +170,7 @@ def case_escalate(*, actor, case: Case, to: str, reason: str, owner=None) -> Cas
         if not holders.filter(pk=owner.pk).exists():
             raise DomainError(f"{owner} is not a {RoleCode(role).label.lower()}.", field="owner")
     else:
-        owner = holders.first()
+        owner = accounts_selectors.holder_present(role)  # someone who is not on leave
     now = timezone.now()
     case.escalation, case.escalated_at, case.updated_at = to, now, now
     if owner is not None:

@@ -21,10 +21,12 @@ from .procedure import _locked, require_hands
 MAX_AMOUNT = Decimal("1e10")
 
 
-# What each resolution asks of the authority limits; the rest need none.
+# What each resolution asks of the authority limits; the rest need none. Refunding the faulty
+# product is the remedy (up to what was paid for it); a goodwill refund is an additional amount
+# on top of it, limited by the procedure's goodwill limit (an officer: 10% of it, at most $25).
 RESOLUTION_ACTIONS = {
     ResolutionKind.REFUND: AuthorityAction.REFUND,
-    ResolutionKind.GOODWILL_REFUND: AuthorityAction.REFUND,
+    ResolutionKind.GOODWILL_REFUND: AuthorityAction.GOODWILL,
     ResolutionKind.CREDIT: AuthorityAction.REFUND,
     ResolutionKind.COMPENSATION: AuthorityAction.COMPENSATE,
     ResolutionKind.REPLACEMENT: AuthorityAction.REPLACE,
@@ -79,6 +81,18 @@ def resolution_add(
         raise DomainError(
             "Give the faulty product's value: a goodwill refund is a share of it.",
             field="item_value",
+        )
+    if kind in (ResolutionKind.REFUND, ResolutionKind.CREDIT) and item_value is None:
+        raise DomainError(
+            "Give the faulty product's value: a refund is at most what was paid for it "
+            "(anything more is a goodwill refund).",
+            field="item_value",
+        )
+    if kind in (ResolutionKind.REFUND, ResolutionKind.CREDIT) and amount > item_value:
+        raise DomainError(
+            f"A refund is at most what was paid for the product ({item_value}); give anything "
+            "more as a goodwill refund.",
+            field="amount",
         )
     if order is not None and case.customer_id and order.customer_id != case.customer_id:
         raise DomainError("That order is another customer's.", field="order")

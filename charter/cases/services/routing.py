@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from charter.accounts import selectors as accounts_selectors
 from charter.accounts.models import RoleCode
 from charter.core.tasks import enqueue_on_commit
@@ -11,8 +13,11 @@ from ..models import Case, CaseEvent, CaseEventKind, EscalationLevel
 from .common import MANAGE_COMPLEX
 
 
-def _managers():
-    return accounts_selectors.users_with_role(RoleCode.CUSTOMER_SERVICE_MANAGER).order_by("pk")
+def _manager_present(at):
+    """The customer service manager who is here (not on leave) when the case is routed."""
+    return accounts_selectors.holder_present(
+        RoleCode.CUSTOMER_SERVICE_MANAGER, timezone.localtime(at).date()
+    )
 
 
 def _route(case: Case, *, at) -> tuple[rules.Routing, list[str], bool]:
@@ -40,7 +45,7 @@ def _route(case: Case, *, at) -> tuple[rules.Routing, list[str], bool]:
         case.escalation = EscalationLevel.MANAGER
         case.escalated_at = at
         if case.owner is None or not case.owner.has_perm(MANAGE_COMPLEX):
-            case.owner = _managers().first()
+            case.owner = _manager_present(at)
     return routing, new_reasons, sent
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from charter.accounts import selectors as accounts_selectors
+from charter.accounts.models import RoleCode
 from charter.core.errors import Conflict, DomainError, NotPermitted
 from charter.core.guards import clean_text, require
 from charter.core.tasks import enqueue_on_commit
@@ -55,6 +57,31 @@ def _route(topic: Topic | None):
     return None
 
 
+def comment_router():
+    """Who a comment on a topic goes to, on the day it arrived: the topic's person (or its
+    team's lead); while they are on leave, the customer service manager who is here. Answers
+    are remembered, so a batch costs a query per person and day, not per comment."""
+    known: dict[tuple, object] = {}
+
+    def route(topic: Topic | None, received_at=None):
+        person = _route(topic)
+        if person is None:
+            return None
+        day = timezone.localtime(received_at).date() if received_at else timezone.localdate()
+        key = (person.pk, day)
+        if key not in known:
+            away = accounts_selectors.absence_on(person, day) is not None
+            manager = (
+                accounts_selectors.holder_present(RoleCode.CUSTOMER_SERVICE_MANAGER, day)
+                if away
+                else None
+            )
+            known[key] = manager or person
+        return known[key]
+
+    return route
+
+
 def comments_sort(comments: list[Comment]) -> list[Comment]:
     """Sort comments the categoriser has not (topic, dimension, sentiment with confidences)
     and route each to the manager responsible for its topic. Saves them."""
@@ -63,6 +90,7 @@ def comments_sort(comments: list[Comment]) -> list[Comment]:
         return comments
     topics = {t.code: t for t in Topic.objects.select_related("responsible", "responsible_team")}
     other = topics.get("other")
+    route = comment_router()
     for comment, result in zip(waiting, categoriser().sort([c.text for c in waiting]), strict=True):
         topic = topics.get(result.topic) or other
         if topic is not None and not topic.is_active:
@@ -74,7 +102,7 @@ def comments_sort(comments: list[Comment]) -> list[Comment]:
         comment.sentiment = result.sentiment
         comment.sentiment_confidence = result.sentiment_confidence
         comment.sorted_by = SortedBy.MODEL
-        comment.routed_to = _route(topic)
+        comment.routed_to = route(topic, comment.received_at)
     Comment.objects.bulk_update(
         waiting,
         [
@@ -273,7 +301,7 @@ def comment_correct(
         timezone.now(),
     )
     if moved:
-        comment.routed_to = _route(topic)
+        comment.routed_to = comment_router()(topic)
     comment.save()
     TrainingExample.objects.update_or_create(
         comment=comment,
@@ -299,7 +327,9 @@ def topic_route(*, actor, topic: Topic, responsible=None, team=None) -> Topic:
         raise DomainError(f"{responsible} no longer works here.", field="responsible")
     topic.responsible, topic.responsible_team = responsible, team
     topic.save(update_fields=["responsible", "responsible_team"])
-    Comment.objects.filter(topic=topic, status=CommentStatus.NEW).update(routed_to=_route(topic))
+    Comment.objects.filter(topic=topic, status=CommentStatus.NEW).update(
+        routed_to=comment_router()(topic)
+    )
     return topic
 
 
