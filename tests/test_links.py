@@ -64,10 +64,10 @@ def test_approval_emails_link_to_the_request(site, make_user, demo_limits, smtp_
     john = make_user(RoleCode.SUPERVISOR, username="john")
     approval = accounts_services.approval_request_create(
         requested_by=mary,
-        action="refund",
-        amount=Decimal("120"),
+        action="goodwill",
+        amount=Decimal("30"),
         item_value=Decimal("120"),
-        description="Full refund of a faulty widget",
+        description="Goodwill on top of the refund of a faulty widget",
     )
     assert accounts_tasks.notify_approvers.call(approval.pk) == 1
     accounts_services.approval_request_decide(approval=approval, approver=john, approve=True)

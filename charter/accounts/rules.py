@@ -26,6 +26,7 @@ ACTION_WORDS = {
 # What a role that has no limit at all for an action does not handle (it cannot ask either).
 ACTION_NOUNS = {
     "refund": "refunds",
+    "goodwill": "goodwill refunds",
     "replace": "product replacements",
     "compensate": "compensation",
     "close_complaint": "closing complaints",
@@ -47,6 +48,11 @@ class Limit:
     # Where a limit comes from when it is not the role's own row (e.g. "every staff member").
     source: str = ""
 
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Closing complaints"), never its code."""
+        return ACTION_NOUNS.get(self.action, self.action.replace("_", " ")).capitalize()
+
 
 # The limit every member of staff holds for replacing a faulty product while the organisation
 # reads its complaints procedure's step 6 that way (``AuthoritySettings``).
@@ -65,11 +71,6 @@ def replacement_reading(within_everyones_authority: bool) -> str:
         "each role's “Replace a product” limit says who may replace without approval, and "
         "anyone else asks for it."
     )
-
-    @property
-    def action_label(self) -> str:
-        """The action in words ("Closing complaints"), never its code."""
-        return ACTION_NOUNS.get(self.action, self.action.replace("_", " ")).capitalize()
 
 
 @dataclass(frozen=True)

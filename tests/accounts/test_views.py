@@ -272,9 +272,9 @@ def test_a_role_that_handles_no_refunds_is_told_so_and_offered_no_button(
     assert 'href="/approvals/new/"' not in home and "no approval to ask for" in home
     # An officer, who handles refunds, is still offered the button.
     client.force_login(make_user())
-    check = client.get("/authority/check/?action=refund&amount=30&item_value=100").content
+    check = client.get("/authority/check/?action=goodwill&amount=30&item_value=100").content
     assert b"Ask for approval" in check
-    assert b"Send request" in client.get("/approvals/new/?action=refund").content
+    assert b"Send request" in client.get("/approvals/new/?action=goodwill").content
 
 
 def test_a_staff_members_authority_names_each_action_in_words(client, make_user, demo_limits):

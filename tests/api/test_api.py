@@ -227,7 +227,7 @@ def test_a_role_that_handles_no_refunds_may_not_ask_over_the_api(make_user, demo
         _token_client(make_user())
         .post(
             "/api/v1/authority/check/",
-            {"action": "refund", "amount": "30", "item_value": "100"},
+            {"action": "goodwill", "amount": "30", "item_value": "100"},
             format="json",
         )
         .json()
