@@ -161,6 +161,18 @@ class _Features:
         # columns are kept as a list (for one comment) and in flat arrays (for a batch).
         self._forget_words()
 
+    def __getstate__(self) -> dict:
+        # Pickled without the words remembered while sorting: they are this process's, and
+        # would make a stored model grow with every comment it had sorted.
+        state = self.__dict__.copy()
+        for name in ("_ids", "_char_lists", "_flat"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._forget_words()
+
     def fitted_matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The library's own transform, used for training (and to check ours against)."""
         blocks = [v.transform(texts) for v in (self.words, self.chars) if v is not None]

@@ -498,3 +498,32 @@ class TrainingExample(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class TrainedCategoriser(models.Model):
+    """The categoriser trained on the shipped comments and the corrections, pickled, so that
+    every web and worker process loads it (milliseconds) instead of training it (seconds).
+
+    Written only by ``services.categoriser_train``; the few newest are kept."""
+
+    # What it was trained on: ``shipped`` digests the shipped training files, the code and the
+    # libraries that fit it (a process only loads a model of its own code); the rest says which
+    # corrections (their count, newest id and time).
+    fingerprint = models.CharField(max_length=100, unique=True)
+    shipped = models.CharField(max_length=16)
+    examples_count = models.PositiveIntegerField(help_text="Corrections it learnt from.")
+    # When its training data was read: the model on the newest data is the one in use, whichever
+    # of two trainings finished last.
+    data_read_at = models.DateTimeField()
+    trained_at = models.DateTimeField(default=timezone.now)
+    seconds = models.FloatField(help_text="How long training took.")
+    blob = models.BinaryField(editable=False)
+    signature = models.CharField(
+        max_length=64, help_text="HMAC of the blob: loaded only if it matches."
+    )
+
+    class Meta:
+        ordering = ["-data_read_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Categoriser of {self.trained_at:%Y-%m-%d %H:%M}, {self.examples_count} corrections"

@@ -114,9 +114,12 @@ def summary_page(month: date) -> dict:
 # --- The categoriser's quality ------------------------------------------------------------------
 def categoriser_page() -> dict:
     from . import categoriser, categoriser_quality
-    from .models import TrainingExample
+    from .models import TrainedCategoriser, TrainingExample
+    from .services.training import current_fingerprint, shipped_fingerprint
 
     report = categoriser_quality.shipped_report()
+    # The newest of this code's: the one sorting.
+    in_use = TrainedCategoriser.objects.filter(shipped=shipped_fingerprint()).defer("blob").first()
 
     def heads(evaluations: dict) -> list[dict]:
         return [
@@ -143,6 +146,9 @@ def categoriser_page() -> dict:
         "held_out": heads(report["held_out"]),
         "n_training": report["unseen"]["topic"].n_train,
         "corrections": TrainingExample.objects.count(),
+        "in_use": in_use,
+        # A correction not yet learnt: the worker is training on it.
+        "learning": in_use is not None and in_use.fingerprint != current_fingerprint(),
     }
 
 

@@ -151,3 +151,15 @@ def invite_after_closed_cases() -> int:
     )
     with audit_context(interface=Interface.TASK, source="invite_after_closed_cases"):
         return sum(services.case_survey(case) is not None for case in cases.iterator(200))
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def train_categoriser(forget_older: bool = False) -> bool:
+    """Train the comment categoriser on the corrections and store it for every process, unless
+    the stored one is current. Queued by a correction (and an erasure, which ``forget_older``
+    models that learnt the erased words); hourly it catches up on anything missed. Returns
+    whether it trained."""
+    from .services import training
+
+    return training.categoriser_train(forget_older=forget_older).trained

@@ -94,9 +94,10 @@ def test_a_correction_reroutes_and_teaches_the_categoriser(routes, manager, john
         "responsiveness",
         "neutral",
     )
-    # The model in use now has learned from it.
+    # The worker learns from it (tests/feedback/test_trained_categoriser.py); meanwhile the
+    # model in use is kept, not trained again per comment.
     model = services.categoriser()
-    assert model is services.categoriser()  # trained once per change, not per comment
+    assert model is services.categoriser()
 
 
 def test_an_officer_may_not_correct_the_sorting(routes, make_user):

@@ -18,7 +18,6 @@ from .answers import (
     response_submit,
 )
 from .comments import (
-    categoriser,
     comment_acknowledge,
     comment_correct,
     comment_open_case,
@@ -55,6 +54,7 @@ from .surveys import (
     survey_open,
     survey_plan,
 )
+from .training import categoriser, categoriser_train
 
 __all__ = [
     "MAX_COMMENT",
@@ -66,6 +66,7 @@ __all__ = [
     "answers_check",
     "case_survey",
     "categoriser",
+    "categoriser_train",
     "comment_acknowledge",
     "comment_correct",
     "comment_open_case",

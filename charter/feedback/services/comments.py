@@ -4,7 +4,6 @@ the categoriser, what a manager does with a comment, and the topics."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from charter.accounts import selectors as accounts_selectors
@@ -27,26 +26,10 @@ from ..models import (
     TrainingExample,
 )
 from .common import MAX_COMMENT
+from .training import categoriser
+
 
 # --- Sorting and routing comments ----------------------------------------------------------------
-_categoriser_cache: dict = {}
-
-
-def categoriser():
-    """The categoriser trained on the starter comments and every staff correction; trained
-    again when a correction is added (one query tells)."""
-    from .. import categoriser as model
-
-    stamp = TrainingExample.objects.aggregate(n=Max("pk"))["n"], TrainingExample.objects.count()
-    if _categoriser_cache.get("stamp") != stamp:
-        rows = list(model.starter_comments()) + [
-            model.LabelledComment(e.text, e.topic, e.dimension, e.sentiment)
-            for e in TrainingExample.objects.all()
-        ]
-        _categoriser_cache.update(stamp=stamp, model=model.Categoriser.train(rows))
-    return _categoriser_cache["model"]
-
-
 def _route(topic: Topic | None):
     if topic is None:
         return None
@@ -284,7 +267,8 @@ def comment_correct(
     *, actor, comment: Comment, topic: Topic, dimension: str, sentiment: str
 ) -> Comment:
     """A person corrects how a comment was sorted; the correction becomes a training example
-    and the comment goes to the manager of its new topic."""
+    and the comment goes to the manager of its new topic. The categoriser is trained again in
+    the worker; until that lands, comments are sorted by the model before it."""
     require(actor, "feedback.sort_comment", "correct how feedback was sorted")
     if dimension not in Dimension.values:
         raise DomainError("Choose one of the five RATER dimensions.", field="dimension")
@@ -311,8 +295,10 @@ def comment_correct(
             "dimension": dimension,
             "sentiment": sentiment,
             "added_by": actor,
+            "added_at": timezone.now(),  # a correction made again is a new lesson
         },
     )
+    enqueue_on_commit("charter.feedback.tasks.train_categoriser")
     if moved:
         _tell_routed([comment])
     return comment
