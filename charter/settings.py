@@ -284,6 +284,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "feedback.response",
     "feedback.answer",
     "feedback.trainingexample",
+    # A stored categoriser is a machine's artefact (megabytes of pickle), not a record people
+    # change.
+    "feedback.trainedcategoriser",
 )
 # Bookkeeping timestamps say nothing the entry's own time does not.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "updated_at")

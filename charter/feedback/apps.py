@@ -35,16 +35,12 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback and surveys"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
 
         from charter.core import home, navigation
         from charter.customers.signals import customer_erased
 
         from . import page_selectors, services, tasks  # noqa: F401 (tasks: periodic)
 
-        # A stored categoriser is a machine's artefact (megabytes of pickle), not a record people
-        # change: out of the audit trail, as the training examples are (settings).
-        auditlog.unregister(self.get_model("TrainedCategoriser"))
         customer_erased.connect(services.on_customer_erased, dispatch_uid="feedback-erasure")
         post_migrate.connect(_install, sender=self, dispatch_uid="charter.feedback.shipped")
         post_migrate.connect(_train, sender=self, dispatch_uid="charter.feedback.categoriser")
