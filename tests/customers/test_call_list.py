@@ -52,7 +52,7 @@ def _inform(client, segment, **data):
 def test_telling_a_segment_asks_first_then_puts_callers_on_the_call_list(
     client, officer, key_accounts, django_capture_on_commit_callbacks
 ):
-    segment, pilbara, yore = key_accounts
+    segment, pilbara, _yore = key_accounts
     client.force_login(officer)
     with django_capture_on_commit_callbacks() as queued:
         asked = _inform(client, segment)
@@ -116,7 +116,8 @@ def test_only_those_who_tell_customers_see_the_call_list(client, make_user, key_
         assert client.get(reverse("customers:to-call")).status_code == 403
         done = reverse("customers:call-done", args=[notice.pk])
         assert client.post(done, {"outcome": "reached"}).status_code == 403
-        assert client.post(reverse("customers:segment-inform", args=[segment.pk])).status_code == 403
+        inform = reverse("customers:segment-inform", args=[segment.pk])
+        assert client.post(inform).status_code == 403
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.TO_MAKE
 

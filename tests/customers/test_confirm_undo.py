@@ -70,9 +70,10 @@ def test_undo_is_refused_to_another_user_and_after_a_few_minutes(
     client.force_login(officer)  # a fresh session: her offer went with the old one
     token = _undo_token(_decline_again(client, customer, holding, manager_status="offered"))
     with freeze_time(timezone.now() + timedelta(minutes=6)):
-        assert ">Undo</button>" not in client.get(
-            reverse("customers:detail", args=[customer.pk])
-        ).content.decode()
+        assert (
+            ">Undo</button>"
+            not in client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+        )
         late = client.post(undo, {"undo": token}, follow=True).content.decode()
     assert "too late to undo" in late
     holding.refresh_from_db()
