@@ -219,7 +219,10 @@ def _ask_to_inform(request: HttpRequest, segment: Segment) -> HttpResponse:
         request,
         title=f"Tell {_plural(preview['total'], 'member', 'members')} of {segment.name}?",
         consequences=consequences,
-        confirm_label=f"Send {preview['emailed']} emails and list the rest"
+        confirm_label=(
+            f"Send {_plural(preview['emailed'], 'email', 'emails')}"
+            + (" and list the rest" if preview["to_call"] + preview["other"] else "")
+        )
         if preview["emailed"]
         else "List them for staff",
         cancel_url=reverse("customers:segment", args=[segment.pk]),
