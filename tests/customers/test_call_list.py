@@ -150,3 +150,26 @@ def test_the_call_list_is_empty_then_paged_in_fixed_queries(
         page = client.get(reverse("customers:to-call")).content.decode()
     assert "31 customers to call" in page and "Page 1 of 2" in page
     assert AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).count() == 1 + 25
+
+
+def test_the_question_before_telling_a_segment_costs_the_same_for_any_size(
+    client, manager, make_customer, django_assert_max_num_queries
+):
+    segment = services.segment_save(
+        actor=manager,
+        name="Everyone big",
+        conditions=[{"attribute": "annual_value", "operator": "gte", "value": "1000"}],
+    )
+    url = reverse("customers:segment-inform", args=[segment.pk])
+    client.force_login(manager)
+    make_customer(annual_value=5000, preferred_channel="telephone")
+    services.segment_evaluate(segment=segment, actor=manager)
+    with django_assert_max_num_queries(30) as one:
+        assert "1 customer goes on the call list" in client.post(url).content.decode()
+    for n in range(20):
+        make_customer(annual_value=5000, preferred_channel="letter" if n % 2 else "email")
+    services.segment_evaluate(segment=segment, actor=manager)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.post(url).content.decode()
+    assert "Tell 21 members of Everyone big?" in page
+    assert not SegmentNotice.objects.exists()
