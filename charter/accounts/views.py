@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from charter.core import home as home_panels
+from charter.core.confirm import ask_to_confirm, is_confirmed
 from charter.core.errors import DomainError
 
 from . import rules, selectors, services
@@ -137,6 +139,19 @@ def absence_edit(request: HttpRequest, pk: int, absence_pk: int) -> HttpResponse
 def absence_remove(request: HttpRequest, pk: int, absence_pk: int) -> HttpResponse:
     member = _member(pk)
     absence = get_object_or_404(StaffAbsence, pk=absence_pk, user=member)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title=f"Remove {member}'s leave?",
+            consequences=[
+                f"Their leave from {absence.starts_on:%-d %b %Y} to {absence.ends_on:%-d %b %Y} "
+                "is deleted: their approvals and feedback go to them again on those days, not "
+                "to whoever stands in."
+            ],
+            confirm_label="Remove the leave",
+            cancel_url=reverse("accounts:staff-member", args=[member.pk]),
+            danger=True,
+        )
     services.absence_remove(actor=request.user, absence=absence)
     messages.success(request, f"Leave removed for {member}.")
     return redirect("accounts:staff-member", pk=member.pk)
@@ -344,6 +359,17 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approval_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     approval = _visible_approval(request, pk)
+    if approval.requested_by_id != request.user.pk:  # as the service says, before asking
+        messages.error(request, "Only the person who asked may withdraw a request.")
+        return redirect("accounts:approval", pk=approval.pk)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title=f"Withdraw request #{approval.pk}?",
+            consequences=["It leaves the approvers' queue; a withdrawn request is not reopened."],
+            confirm_label="Withdraw it",
+            cancel_url=reverse("accounts:approval", args=[approval.pk]),
+        )
     try:
         services.approval_request_withdraw(approval=approval, actor=request.user)
     except DomainError as error:

@@ -7,12 +7,14 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import csvsafe, services
 from .audit_display import describe_entries
+from .confirm import ask_to_confirm, is_confirmed
 from .errors import DomainError, NotPermitted
 from .forms import AuditFilterForm, ClosureForm, WeeklyHoursForm
 from .models import Closure
@@ -184,6 +186,19 @@ def closure_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_object_or_404(Closure, pk=pk)
+    if not request.user.has_perm("core.delete_closure"):
+        raise PermissionDenied("Your role does not allow you to remove closure days.")
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title=f"Open again on {closure}?",
+            consequences=[
+                "Those days count as business days for deadlines set from now on; deadlines "
+                "already set stay as they are."
+            ],
+            confirm_label="Open on those days",
+            cancel_url=reverse("core:service-hours"),
+        )
     try:
         services.closure_delete(actor=request.user, closure=closure)
     except NotPermitted as error:

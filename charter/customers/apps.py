@@ -34,6 +34,12 @@ class CustomersConfig(AppConfig):
             order=120,
         )
         navigation.register(
+            label="Calls to make",
+            url_name="customers:to-call",
+            permission="customers.add_segmentnotice",
+            order=125,
+        )
+        navigation.register(
             label="Customer types",
             url_name="customers:types",
             permission="customers.view_customertype",

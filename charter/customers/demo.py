@@ -84,7 +84,13 @@ def _customers(today: date) -> list[dict]:
             "last_activity_on": today - timedelta(days=30),
             "manager": "alex",
             "contacts": [
-                ("Kerry Ng", "Purchasing officer", "kerry@pilbaradrill.example", "", True)
+                (
+                    "Kerry Ng",
+                    "Purchasing officer",
+                    "kerry@pilbaradrill.example",
+                    "0412 555 202",
+                    True,
+                )
             ],
             "address": ("12 Warambie Road", "Karratha", "WA", "6714"),
             "holds": ["widget-supply", "trade-account"],

@@ -10,6 +10,7 @@ from charter.core.forms import AccessibleForm
 from . import rules
 from .models import (
     AddressKind,
+    CallOutcome,
     Channel,
     ConsentMethod,
     ConsentPurpose,
@@ -177,6 +178,11 @@ class SegmentNoticeForm(AccessibleForm):
     segment = forms.ModelChoiceField(queryset=Segment.objects.all())
     channel = forms.ChoiceField(choices=Channel.choices, label="Told by")
     note = forms.CharField(max_length=255, required=False)
+
+
+class CallDoneForm(AccessibleForm):
+    outcome = forms.ChoiceField(choices=CallOutcome.choices, label="How it went")
+    note = forms.CharField(max_length=255, required=False, label="Note")
 
 
 class SegmentFeedbackForm(AccessibleForm):

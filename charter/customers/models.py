@@ -483,6 +483,19 @@ class NoticeStatus(models.TextChoices):
     FAILED = "failed", "Could not be sent"
 
 
+class CallOutcome(models.TextChoices):
+    """How a call on the call list ended; any of them takes it off the list."""
+
+    REACHED = "reached", "Reached"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+# Outcomes after which the customer knows (the notice counts as made).
+TOLD_OUTCOMES = (CallOutcome.REACHED, CallOutcome.LEFT_MESSAGE)
+
+
 class SegmentNotice(models.Model):
     """Telling a customer which segment they are in, on their preferred channel."""
 
@@ -496,10 +509,20 @@ class SegmentNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(max_length=255, blank=True)
+    # A call on the call list: how it ended, when and by whom.
+    outcome = models.CharField(max_length=16, choices=CallOutcome.choices, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["segment", "customer"])]
+        indexes = [
+            models.Index(fields=["segment", "customer"]),
+            # The call list: calls still to make (or made) on a channel, oldest first.
+            models.Index(fields=["channel", "status", "created_at"], name="notice_call_list"),
+        ]
 
     def __str__(self) -> str:
         return f"Segment notice {self.pk} to {self.customer_id}"

@@ -27,10 +27,13 @@ from . import rules
 from .models import (
     CONSENT_FIELDS,
     AccountManagerAssignment,
+    Channel,
+    Contact,
     Customer,
     CustomerType,
     Holding,
     HoldingStatus,
+    NoticeStatus,
     Offering,
     SearchTerm,
     Segment,
@@ -344,5 +347,48 @@ def members_not_informed(segment: Segment) -> QuerySet[Customer]:
     return Customer.objects.filter(pk__in=current.values("customer_id"))
 
 
+def segment_inform_preview(segment: Segment) -> dict[str, int]:
+    """What "tell them on their preferred channel" would do now, counted as ``segment_inform``
+    decides it, without doing it: emails, calls, other channels (letter, in person), skipped."""
+    able = Q(consent_service=True, erased_at__isnull=True)
+    counts = members_not_informed(segment).aggregate(
+        total=Count("pk"),
+        emailed=Count("pk", filter=able & Q(preferred_channel=Channel.EMAIL) & ~Q(email="")),
+        to_call=Count("pk", filter=able & Q(preferred_channel=Channel.TELEPHONE)),
+        skipped=Count("pk", filter=~able),
+    )
+    counts["other"] = counts["total"] - counts["emailed"] - counts["to_call"] - counts["skipped"]
+    return counts
+
+
+def call_notice(user, pk) -> SegmentNotice | None:
+    """One notice of the call list, if ``user`` may see it."""
+    if not can_view_customers(user):
+        return None
+    return (
+        SegmentNotice.objects.filter(channel=Channel.TELEPHONE, pk=pk)
+        .select_related("customer")
+        .first()
+    )
+
+
 def customer_segments(customer: Customer):
     return customer.segment_memberships.select_related("segment").order_by("-entered_at")
+
+
+def call_list(user, *, done: bool = False) -> QuerySet[SegmentNotice]:
+    """Segment notices to give by telephone, for the call list: still to make, oldest first, or
+    (``done``) made, latest first; with the customer, their contacts and the segment, in fixed
+    queries. Nobody without access to customer records sees any."""
+    if not can_view_customers(user):
+        return SegmentNotice.objects.none()
+    notices = SegmentNotice.objects.filter(channel=Channel.TELEPHONE)
+    if done:
+        notices = notices.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+    else:
+        notices = notices.filter(
+            status=NoticeStatus.TO_MAKE, done_at__isnull=True, customer__erased_at__isnull=True
+        ).order_by("created_at", "pk")
+    return notices.select_related("customer", "segment", "created_by", "done_by").prefetch_related(
+        Prefetch("customer__contacts", queryset=Contact.objects.order_by("-is_primary", "name"))
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, segment_views, views
 
 app_name = "customers"
 
@@ -15,13 +15,15 @@ urlpatterns = [
     path("types/", views.customer_types, name="types"),
     path("types/new/", views.customer_type_edit, name="type-new"),
     path("types/<int:pk>/", views.customer_type_edit, name="type-edit"),
-    path("segments/", views.segments, name="segments"),
-    path("segments/new/", views.segment_edit, name="segment-new"),
-    path("segments/evaluate/", views.segments_evaluate, name="segments-evaluate"),
-    path("segments/<int:pk>/", views.segment_detail, name="segment"),
-    path("segments/<int:pk>/edit/", views.segment_edit, name="segment-edit"),
-    path("segments/<int:pk>/evaluate/", views.segment_evaluate, name="segment-evaluate"),
-    path("segments/<int:pk>/inform/", views.segment_inform, name="segment-inform"),
+    path("segments/", segment_views.segments, name="segments"),
+    path("segments/new/", segment_views.segment_edit, name="segment-new"),
+    path("segments/evaluate/", segment_views.segments_evaluate, name="segments-evaluate"),
+    path("segments/<int:pk>/", segment_views.segment_detail, name="segment"),
+    path("segments/<int:pk>/edit/", segment_views.segment_edit, name="segment-edit"),
+    path("segments/<int:pk>/evaluate/", segment_views.segment_evaluate, name="segment-evaluate"),
+    path("segments/<int:pk>/inform/", segment_views.segment_inform, name="segment-inform"),
+    path("to-call/", segment_views.call_list, name="to-call"),
+    path("to-call/<int:pk>/done/", segment_views.call_done, name="call-done"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/contacts/new/", views.contact_edit, name="contact-new"),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("<int:pk>/manager/", views.manager_assign, name="manager"),
     path("<int:pk>/products/", views.holding_add, name="holding-add"),
     path("<int:pk>/products/<int:holding_pk>/", views.holding_end, name="holding-end"),
+    path("<int:pk>/products/<int:holding_pk>/undo/", views.holding_undo, name="holding-undo"),
     path("<int:pk>/segment-notice/", views.segment_notice_record, name="segment-notice"),
     path("<int:pk>/segment-feedback/", views.segment_feedback_record, name="segment-feedback"),
     path("<int:pk>/access-request/", views.access_request, name="access-request"),

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from charter.core.confirm import ask_to_confirm, is_confirmed, offer_undo, take_undo
 from charter.core.errors import DomainError
 from charter.core.timeline import timeline_for
 
 from . import exports, privacy, rules, selectors, services
 from .forms import (
     AddressForm,
-    ConditionFormSet,
     ConsentForm,
     ContactForm,
     CustomerFilterForm,
@@ -32,10 +32,9 @@ from .forms import (
     HoldingForm,
     ManagerForm,
     SegmentFeedbackForm,
-    SegmentForm,
     SegmentNoticeForm,
 )
-from .models import Address, Contact, Customer, CustomerType, Holding, Segment
+from .models import Address, Contact, Customer, CustomerType, Holding, HoldingStatus
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -110,6 +109,21 @@ def customers_assign(request: HttpRequest) -> HttpResponse:
         .prefetch_related(None)
         .only("pk", "account_manager_id", "erased_at")
     )
+    query = {k: v for k, v in request.POST.items() if k in filters.fields and v}
+    back = f"{reverse('customers:list')}?{urlencode(query)}"
+    if not is_confirmed(request):
+        count = customers.count()
+        who = form.cleaned_data["manager"] or "nobody"
+        return ask_to_confirm(
+            request,
+            title=f"Give {count} customer{'s' if count != 1 else ''} to {who}?",
+            consequences=[
+                f"Every customer the list's filters match ({count}) will be managed by {who}.",
+                "Their previous account managers stay in each customer's history.",
+            ],
+            confirm_label=f"Give {count} to {who}",
+            cancel_url=back,
+        )
     try:
         moved = services.account_manager_assign(
             actor=request.user,
@@ -122,8 +136,7 @@ def customers_assign(request: HttpRequest) -> HttpResponse:
     else:
         who = form.cleaned_data["manager"] or "nobody"
         messages.success(request, f"{moved} customer{'s' if moved != 1 else ''} now with {who}.")
-    query = {k: v for k, v in request.POST.items() if k in filters.fields and v}
-    return redirect(f"{reverse('customers:list')}?{urlencode(query)}")
+    return redirect(back)
 
 
 @login_required
@@ -272,6 +285,15 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     customer = _customer(request, pk)
     contact = get_object_or_404(Contact, pk=contact_pk, customer=customer)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title=f"Remove {contact.name} from {customer.name}'s contacts?",
+            consequences=[f"{contact.name} and their email and phone number are removed."],
+            confirm_label="Remove the contact",
+            cancel_url=reverse("customers:detail", args=[pk]),
+            danger=True,
+        )
     services.contact_remove(actor=request.user, contact=contact)
     messages.success(request, "Contact removed.")
     return redirect("customers:detail", pk=pk)
@@ -311,6 +333,18 @@ def address_edit(request: HttpRequest, pk: int, address_pk: int | None = None) -
 def address_remove(request: HttpRequest, pk: int, address_pk: int) -> HttpResponse:
     customer = _customer(request, pk)
     address = get_object_or_404(Address, pk=address_pk, customer=customer)
+    if not is_confirmed(request):
+        return ask_to_confirm(
+            request,
+            title=f"Remove this address from {customer.name}'s record?",
+            consequences=[
+                f"{address.get_kind_display()}: {address.line1}, {address.locality} "
+                f"{address.postcode} is removed."
+            ],
+            confirm_label="Remove the address",
+            cancel_url=reverse("customers:detail", args=[pk]),
+            danger=True,
+        )
     services.address_remove(actor=request.user, address=address)
     messages.success(request, "Address removed.")
     return redirect("customers:detail", pk=pk)
@@ -380,7 +414,10 @@ def holding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.change_customer", raise_exception=True)
 def holding_end(request: HttpRequest, pk: int, holding_pk: int) -> HttpResponse:
     customer = _customer(request, pk)
-    holding = get_object_or_404(Holding, pk=holding_pk, customer=customer)
+    holding = get_object_or_404(
+        Holding.objects.select_related("offering"), pk=holding_pk, customer=customer
+    )
+    before = {"status": holding.status, "ended_on": holding.ended_on}
     try:
         services.holding_end(
             actor=request.user, holding=holding, status=request.POST.get("status", "closed")
@@ -388,7 +425,48 @@ def holding_end(request: HttpRequest, pk: int, holding_pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{holding.offering}: {holding.get_status_display().lower()}.")
+        # One click records it; the Undo that follows takes it back for a few minutes.
+        offer_undo(
+            request,
+            kind="holding",
+            label=f"{holding.offering}: {holding.get_status_display().lower()}.",
+            url=reverse("customers:holding-undo", args=[pk, holding.pk]),
+            data={
+                "holding": holding.pk,
+                "ended_as": holding.status,
+                "status": before["status"],
+                "ended_on": before["ended_on"].isoformat() if before["ended_on"] else None,
+            },
+        )
+    return redirect("customers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def holding_undo(request: HttpRequest, pk: int, holding_pk: int) -> HttpResponse:
+    from datetime import date
+
+    customer = _customer(request, pk)
+    holding = get_object_or_404(
+        Holding.objects.select_related("offering"), pk=holding_pk, customer=customer
+    )
+    try:
+        data = take_undo(request, kind="holding")
+        if data["holding"] != holding.pk:
+            raise DomainError("There is nothing of yours to undo here: change it back by hand.")
+        services.holding_restore(
+            actor=request.user,
+            holding=holding,
+            ended_as=data["ended_as"],
+            status=data["status"],
+            ended_on=date.fromisoformat(data["ended_on"]) if data["ended_on"] else None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        label = HoldingStatus(data["status"]).label.lower()
+        messages.success(request, f"Undone: {holding.offering} is {label} again.")
     return redirect("customers:detail", pk=pk)
 
 
@@ -484,156 +562,3 @@ def customer_type_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
             "back": reverse("customers:types"),
         },
     )
-
-
-# --- Segments ---------------------------------------------------------------------------------
-@login_required
-@permission_required("customers.view_segment", raise_exception=True)
-def segments(request: HttpRequest) -> HttpResponse:
-    labels = selectors.segment_choice_labels()
-    rows = []
-    for segment in selectors.segments_overview():
-        rows.append((segment, _described(segment, labels)))
-    return render(request, "customers/segments.html", {"rows": rows})
-
-
-def _described(segment: Segment, labels) -> list[str]:
-    try:
-        return [
-            rules.describe_condition(c, labels=labels)
-            for c in rules.parse_conditions(segment.conditions)
-        ]
-    except DomainError as error:
-        return [f"Cannot be read: {error.message}"]
-
-
-@login_required
-@permission_required("customers.view_segment", raise_exception=True)
-def segment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    segment = get_object_or_404(selectors.segments_overview(), pk=pk)
-    can_see_people = selectors.can_view_customers(request.user)
-    members = None
-    if can_see_people:
-        members = Paginator(
-            selectors.segment_members(request.user, segment).order_by("name", "pk"), 25
-        ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "customers/segment_detail.html",
-        {
-            "segment": segment,
-            "conditions": _described(segment, selectors.segment_choice_labels()),
-            "page": members,
-            "query": "",
-            "can_see_people": can_see_people,
-            "evaluations": segment.evaluations.select_related("evaluated_by")[:5],
-            "not_informed": selectors.members_not_informed(segment).count()
-            if can_see_people
-            else None,
-            "feedback": selectors.segment_feedback_report(segment),
-            "changes": list(selectors.segment_membership_changes(segment)[:10])
-            if can_see_people
-            else [],
-        },
-    )
-
-
-@login_required
-def segment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    segment = get_object_or_404(Segment, pk=pk) if pk else None
-    needed = "customers.change_segment" if pk else "customers.add_segment"
-    if not request.user.has_perm(needed):
-        raise PermissionDenied("Your role does not allow defining segments.")
-    initial = {}
-    conditions_initial = []
-    if segment:
-        initial = {f: getattr(segment, f) for f in ("name", "description", "position")}
-        initial["is_active"] = segment.is_active
-        initial["offerings"] = list(segment.offerings.all())
-        for c in segment.conditions:
-            value = c["value"]
-            conditions_initial.append(
-                {
-                    "attribute": c["attribute"],
-                    "operator": c["operator"],
-                    "value": ", ".join(value) if isinstance(value, list) else value,
-                }
-            )
-    form = SegmentForm(request.POST or None, initial=initial)
-    formset = ConditionFormSet(request.POST or None, initial=conditions_initial, prefix="condition")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        conditions = [c for c in (f.as_condition() for f in formset.forms) if c]
-        try:
-            saved = services.segment_save(
-                actor=request.user, segment=segment, conditions=conditions, **form.cleaned_data
-            )
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"Segment {saved} saved. Evaluate it to update members.")
-            return redirect("customers:segment", pk=saved.pk)
-    return render(
-        request,
-        "customers/segment_edit.html",
-        {
-            "form": form,
-            "formset": formset,
-            "segment": segment,
-            "attributes": rules.ATTRIBUTES,
-            "operator_labels": rules.OPERATOR_LABELS,
-            "choices": selectors.segment_choice_labels(),
-        },
-    )
-
-
-@login_required
-@require_POST
-@permission_required("customers.evaluate_segment", raise_exception=True)
-def segment_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
-    segment = get_object_or_404(Segment, pk=pk)
-    try:
-        run = services.segment_evaluate(segment=segment, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"{run.matched} members: {run.entered} entered, {run.left} left, "
-            f"{run.offers_made} offers made.",
-        )
-    return redirect("customers:segment", pk=pk)
-
-
-@login_required
-@require_POST
-@permission_required("customers.evaluate_segment", raise_exception=True)
-def segments_evaluate(request: HttpRequest) -> HttpResponse:
-    try:
-        runs = services.segments_evaluate_all(actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        entered = sum(r.entered for r in runs)
-        left = sum(r.left for r in runs)
-        messages.success(
-            request, f"{len(runs)} segments evaluated: {entered} entered, {left} left."
-        )
-    return redirect("customers:segments")
-
-
-@login_required
-@require_POST
-@permission_required("customers.add_segmentnotice", raise_exception=True)
-def segment_inform(request: HttpRequest, pk: int) -> HttpResponse:
-    segment = get_object_or_404(Segment, pk=pk)
-    try:
-        counts = services.segment_inform(actor=request.user, segment=segment)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"{counts['emailed']} emails queued, {counts['to_make']} to tell by phone, letter "
-            f"or in person, {counts['skipped']} skipped (no consent to service contact).",
-        )
-    return redirect("customers:segment", pk=pk)

@@ -23,8 +23,10 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from charter.accounts.models import Team
+from charter.core.confirm import ask_to_confirm, is_confirmed
 from charter.core.errors import DomainError
 from charter.core.forms import form_problems, int_or_none
+from charter.core.guards import require
 from charter.core.links import absolute_url
 from charter.customers.models import Segment
 from charter.customers.selectors import customer_named, customer_search
@@ -425,6 +427,13 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such survey.")
     if request.method == "POST":
         act = request.POST.get("act")
+        if act in ("open", "close") and not is_confirmed(request):
+            try:
+                require(request.user, "feedback.send_survey", "send surveys")
+            except DomainError as refused:
+                messages.error(request, refused.message)
+                return redirect("feedback:survey", pk=survey.pk)
+            return _ask_to_open_or_close(request, survey, act)
         try:
             if act == "open":
                 services.survey_open(actor=request.user, survey=survey)
@@ -436,6 +445,32 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, refused.message)
         return redirect("feedback:survey", pk=survey.pk)
     return render(request, "feedback/survey.html", page_selectors.survey_detail_page(survey))
+
+
+def _ask_to_open_or_close(request: HttpRequest, survey, act: str) -> HttpResponse:
+    """Opening emails the invitations at once; closing stops every link taking answers."""
+    back = reverse("feedback:survey", args=[survey.pk])
+    if act == "close":
+        return ask_to_confirm(
+            request,
+            title=f"Close {survey}?",
+            consequences=["Its links stop taking answers; a closed survey is not opened again."],
+            confirm_label="Close it",
+            cancel_url=back,
+        )
+    reachable = selectors.survey_population(survey).count()
+    invited = min(reachable, survey.invitations_planned)
+    return ask_to_confirm(
+        request,
+        title=f"Open {survey} and email the invitations?",
+        consequences=[
+            f"Opening it emails {invited} customer{'s' if invited != 1 else ''}, chosen at random "
+            f"from the {reachable} in its population who have an email address and agreed to "
+            "surveys. Emails cannot be taken back.",
+        ],
+        confirm_label=f"Open it and email {invited}",
+        cancel_url=back,
+    )
 
 
 @login_required

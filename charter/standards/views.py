@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from charter.core.confirm import is_confirmed
 from charter.core.errors import DomainError
 from charter.core.selectors import organisation_current, upcoming_closures
 
 from . import rules, selectors, services
+from .confirmations import ask_to_approve, ask_to_remove, ask_to_remove_part
 from .forms import (
     ChannelForm,
     CharterTextForm,
@@ -258,6 +260,8 @@ def charter_part_remove(request: HttpRequest, number: int, part: str, pk: int) -
         raise Http404("Nothing of that kind in a charter.")
     item = get_object_or_404(model, pk=pk, version=version)
     back = reverse("standards:charter-version", args=[number]) + f"#{part}"
+    if not is_confirmed(request):
+        return ask_to_remove_part(request, item, back=back)
     try:
         if model is ServicePromise:
             services.promise_remove(actor=request.user, promise=item)
@@ -273,6 +277,15 @@ def charter_part_remove(request: HttpRequest, number: int, part: str, pk: int) -
 @require_POST
 def charter_approve(request: HttpRequest, number: int) -> HttpResponse:
     version = _charter_version(number)
+    if not is_confirmed(request):
+        return ask_to_approve(
+            request,
+            version=version,
+            permission="standards.approve_charterversion",
+            doing="approve the charter",
+            what="the charter",
+            back=reverse("standards:charter-version", args=[number]),
+        )
     try:
         services.charter_version_approve(actor=request.user, version=version)
     except DomainError as error:
@@ -519,6 +532,15 @@ def step_remove(request: HttpRequest, slug: str, number: int, pk: int) -> HttpRe
     version = _policy_version(policy, number)
     step = get_object_or_404(ProcedureStep, pk=pk, version=version)
     back = reverse("standards:policy-version", args=[slug, number]) + "#steps"
+    if not is_confirmed(request):
+        return ask_to_remove(
+            request,
+            permission="standards.change_policyversion",
+            doing="edit policies",
+            version=version,
+            what=f"step {step.number} of {policy.title}",
+            back=back,
+        )
     try:
         services.step_remove(actor=request.user, step=step)
     except DomainError as error:
@@ -533,6 +555,15 @@ def policy_approve(request: HttpRequest, slug: str, number: int) -> HttpResponse
     policy = _policy(slug)
     version = _policy_version(policy, number)
     back = reverse("standards:policy-version", args=[slug, number])
+    if not is_confirmed(request):
+        return ask_to_approve(
+            request,
+            version=version,
+            permission="standards.approve_policy",
+            doing="approve policies",
+            what=policy.title,
+            back=back,
+        )
     try:
         services.policy_version_approve(actor=request.user, version=version)
     except DomainError as error:

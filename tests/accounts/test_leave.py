@@ -199,7 +199,10 @@ def test_the_manager_records_leave_on_the_staff_page(client, people):
     assert edit.status_code == 302
     absence.refresh_from_db()
     assert absence.reason == "training"
-    assert client.post(f"/staff/{john.pk}/leave/{absence.pk}/remove/").status_code == 302
+    remove = f"/staff/{john.pk}/leave/{absence.pk}/remove/"
+    asked = client.post(remove).content.decode()
+    assert "leave?" in asked and "is deleted" in asked and StaffAbsence.objects.exists()
+    assert client.post(remove, {"confirmed": "1"}).status_code == 302
     assert not StaffAbsence.objects.exists()
 
 

@@ -283,3 +283,24 @@ def test_a_staff_members_authority_names_each_action_in_words(client, make_user,
     page = client.get(f"/staff/{officer.pk}/").content.decode()
     assert "Closing complaints" in page and "Refunds" in page
     assert "Close_complaint" not in page and "close_complaint" not in page
+
+
+def test_withdrawing_a_request_asks_first_and_only_the_requester(client, make_user, demo_limits):
+    from charter.accounts import services
+
+    mary, supervisor = make_user(), make_user(RoleCode.SUPERVISOR)
+    approval = services.approval_request_create(
+        requested_by=mary, action="goodwill", amount="100", item_value="100", description="x"
+    )
+    url = f"/approvals/{approval.pk}/withdraw/"
+    client.force_login(supervisor)
+    refused = client.post(url, follow=True).content.decode()
+    assert "Only the person who asked may withdraw" in refused
+    client.force_login(mary)
+    asked = client.post(url).content.decode()
+    assert f"Withdraw request #{approval.pk}?" in asked
+    approval.refresh_from_db()
+    assert approval.status == "pending"
+    client.post(url, {"confirmed": "1"})
+    approval.refresh_from_db()
+    assert approval.status == "withdrawn"

@@ -32,6 +32,8 @@ CUSTOMER_PAGES = [
     "/customers/segments/{key_accounts}/",
     "/customers/segments/new/",
     "/customers/import/",
+    "/customers/to-call/",
+    "/customers/to-call/?show=done",
     "/standards/acknowledgements/",
     "/standards/policies/new/",
     # Orders, returns and warranty are for those who serve customers, too.

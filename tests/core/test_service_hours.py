@@ -156,7 +156,9 @@ def test_closures_are_added_and_removed_on_the_page(client, organisation, grace)
     assert "These days overlap Christmas shutdown" in clash.content.decode()
     closure = Closure.objects.get()
     assert _entries(closure).get().actor == grace
-    client.post(reverse("core:closure-remove", args=[closure.pk]))
+    asked = client.post(reverse("core:closure-remove", args=[closure.pk])).content.decode()
+    assert "Open again on Christmas shutdown" in asked and Closure.objects.exists()
+    client.post(reverse("core:closure-remove", args=[closure.pk]), {"confirmed": "1"})
     assert not Closure.objects.exists()
     assert _entries(closure).latest("timestamp", "pk").action == AuditEntry.Action.DELETE
 

@@ -220,7 +220,10 @@ def test_segments_are_defined_evaluated_and_members_told(client, manager, yore, 
     assert "Annual" not in page and "Value a year at least $250,000.00" in page
     assert "Yore Mine Co." in page and "Small one" not in page
 
-    client.post(reverse("customers:segment-inform", args=[pk]))
+    asked = client.post(reverse("customers:segment-inform", args=[pk]))
+    assert "1 email is sent now" in asked.content.decode()
+    assert not yore.segment_notices.exists()  # nothing until confirmed
+    client.post(reverse("customers:segment-inform", args=[pk]), {"confirmed": "1"})
     notice = yore.segment_notices.get()
     assert notice.channel == "email" and notice.status == "queued"
 
@@ -296,7 +299,10 @@ def test_a_group_of_customers_is_given_to_one_account_manager(
     }
     assert client.post(url, form).status_code == 403
     client.force_login(manager)
-    response = client.post(url, form)
+    asked = client.post(url, form)
+    assert asked.status_code == 200 and "Give 3 customers to" in asked.content.decode()
+    assert not alex.managed_customers.exists()  # nothing until confirmed
+    response = client.post(url, {**form, "confirmed": "1"})
     assert response.status_code == 302
     assert set(alex.managed_customers.all()) == set(miners)
     other.refresh_from_db()

@@ -354,3 +354,29 @@ def test_a_rater_item_needs_its_dimension_and_expectation(manager):
         expectation_text="An excellent supplier answers within three rings.",
     )
     assert item.role == "servqual" and item.key == "we_answer_the_phone_within_three_rings"
+
+
+def test_opening_a_survey_in_its_page_says_how_many_it_emails_and_asks_first(
+    client, analyst, surveyed, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    survey = _plan(analyst, responses_wanted=3, expected_response_rate=50)
+    url = reverse("feedback:survey", args=[survey.pk])
+    client.force_login(analyst)
+    with django_capture_on_commit_callbacks() as queued:
+        asked = client.post(url, {"act": "open"}).content.decode()
+    assert "Opening it emails 6 customers, chosen at random from the 12" in asked
+    assert 'name="act" value="open"' in asked and "Open it and email 6" in asked
+    survey.refresh_from_db()
+    assert survey.status == "draft" and not survey.invitations.exists() and not queued
+
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(url, {"act": "open", "confirmed": "1"})
+    survey.refresh_from_db()
+    assert survey.status == "open" and survey.invitations.count() == 6 and len(queued) == 1
+
+    asked = client.post(url, {"act": "close"}).content.decode()
+    assert "stop taking answers" in asked
+    survey.refresh_from_db()
+    assert survey.status == "open"

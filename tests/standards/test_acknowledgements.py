@@ -152,3 +152,50 @@ def test_the_report_takes_the_same_number_of_queries_for_any_staff_size(
     with django_assert_num_queries(5):
         report = selectors.acknowledgement_report()
     assert report[0].total == User.objects.filter(is_active=True).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_in_the_pages_says_how_many_it_emails_and_asks_first(
+    client, teams, staff, smtp_server, run_worker
+):
+    from django.urls import reverse
+
+    from charter.standards.models import CharterVersion, VersionStatus
+
+    _charter(staff["grace"])
+    run_worker()
+    smtp_server.clear()
+    draft = services.charter_version_draft(actor=staff["grace"], summary_of_changes="Faster.")
+    url = reverse("standards:charter-approve", args=[draft.number])
+
+    client.force_login(staff["mary"])  # may read, not approve: refused before any question
+    refused = client.post(url, follow=True).content.decode()
+    assert "does not allow you to approve the charter" in refused
+    assert "Please confirm" not in refused
+
+    client.force_login(staff["grace"])
+    asked = client.post(url).content.decode()
+    assert "Approving version 2 emails all 5 staff it applies to" in asked
+    assert "Approve and email 5 staff" in asked and "Cancel" in asked
+    run_worker()
+    assert smtp_server == []  # nothing sent
+    assert CharterVersion.objects.get(number=2).status == VersionStatus.DRAFT
+
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    run_worker()
+    assert len(smtp_server) == 5
+    assert CharterVersion.objects.get(number=2).status == VersionStatus.APPROVED
+
+    smtp_server.clear()
+    policy_url = reverse("standards:policy-approve", args=["refunds", 1])
+    policy = services.policy_create(
+        actor=staff["grace"], title="Refunds and returns", slug="refunds", teams=[teams["returns"]]
+    )
+    draft = services.policy_version_draft(actor=staff["grace"], policy=policy)
+    asked = client.post(policy_url).content.decode()
+    assert "Approving version 1 emails the one member of staff it applies to" in asked
+    assert draft.steps.count() == 0  # confirming still meets the service's own checks
+    refused = client.post(policy_url, {"confirmed": "1"}, follow=True).content.decode()
+    assert "needs its purpose" in refused
+    run_worker()
+    assert smtp_server == []

@@ -58,7 +58,13 @@ def test_a_manager_drafts_changes_and_approves_a_charter_in_the_pages(client, gr
         reverse("standards:channel-new", args=[draft.number]),
         {"channel": "telephone", "hours": "Weekdays 8:30 to 5", "suited_to": "Urgent matters"},
     )
-    response = client.post(reverse("standards:charter-approve", args=[draft.number]))
+    asked = client.post(reverse("standards:charter-approve", args=[draft.number]))
+    assert "emails the one member of staff it applies to" in asked.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT  # nothing until confirmed
+    response = client.post(
+        reverse("standards:charter-approve", args=[draft.number]), {"confirmed": "1"}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == VersionStatus.APPROVED and draft.approved_by == grace
@@ -139,7 +145,9 @@ def test_a_policy_is_written_approved_and_compared_in_the_pages(client, grace, m
         {"procedure": "Officers", "number": 1, "text": "Ask for proof of purchase.",
          "form_name": "Returns form"},
     )  # fmt: skip
-    response = client.post(reverse("standards:policy-approve", args=["refunds", 1]), follow=True)
+    response = client.post(
+        reverse("standards:policy-approve", args=["refunds", 1]), {"confirmed": "1"}, follow=True
+    )
     assert "is now in force" in response.content.decode()
 
     client.post(reverse("standards:policy-draft", args=["refunds"]), {"summary_of_changes": "x"})

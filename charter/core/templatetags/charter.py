@@ -21,6 +21,19 @@ def record_views(obj, limit=20):
     return {"entries": list(audit_history_for(obj, views=True)[:limit]), "limit": limit}
 
 
+@register.inclusion_tag("core/_undo.html", takes_context=True)
+def undo_offer(context):
+    """The reader's open offer to take back what they just did (see ``core.confirm``)."""
+    from charter.core.confirm import UNDO_MINUTES, current_undo
+
+    request = context.get("request")
+    return {
+        "undo": current_undo(request) if request is not None else None,
+        "minutes": UNDO_MINUTES,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.filter
 def money(amount, currency="AUD"):
     return format_money(amount, currency)

@@ -8,8 +8,8 @@ re-exported here. Background work is queued by its task's dotted path, so nothin
 
 from .account_managers import account_manager_assign
 from .contacts import address_remove, address_save, consent_record, contact_remove, contact_save
-from .holdings import holding_add, holding_end
-from .privacy import ERASED_NAME, customer_erase, customer_viewed
+from .holdings import holding_add, holding_end, holding_restore
+from .privacy import ERASED_NAME, customer_erase, customer_viewed, customers_listed
 from .records import (
     EDITABLE_FIELDS,
     clean_customer_fields,
@@ -19,6 +19,7 @@ from .records import (
     refresh_search_terms,
 )
 from .segments import (
+    segment_call_done,
     segment_evaluate,
     segment_feedback_record,
     segment_inform,
@@ -44,10 +45,13 @@ __all__ = [
     "customer_type_save",
     "customer_update",
     "customer_viewed",
+    "customers_listed",
     "holding_add",
     "holding_end",
+    "holding_restore",
     "next_reference",
     "refresh_search_terms",
+    "segment_call_done",
     "segment_evaluate",
     "segment_feedback_record",
     "segment_inform",

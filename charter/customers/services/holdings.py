@@ -59,3 +59,24 @@ def holding_end(*, actor, holding: Holding, status: str = HoldingStatus.CLOSED) 
     holding.ended_on = None if status == HoldingStatus.HELD else timezone.localdate()
     holding.save(update_fields=["status", "ended_on"])
     return holding
+
+
+@transaction.atomic
+def holding_restore(
+    *, actor, holding: Holding, ended_as: str, status: str, ended_on: date | None
+) -> Holding:
+    """Take back a ``holding_end`` (the Undo after "Declined"): the product goes back to
+    ``status`` and ``ended_on``, unless it changed again since it was ended as ``ended_as``."""
+    require(actor, "customers.change_customer", "change customers' products")
+    holding = Holding.objects.select_for_update().get(pk=holding.pk)
+    if holding.status != ended_as:
+        raise Conflict(
+            f"{holding.offering} has changed since ({holding.get_status_display()}): "
+            "nothing was undone."
+        )
+    if status not in HoldingStatus.values:
+        raise DomainError("A product can only go back to a status it can have.")
+    holding.status = status
+    holding.ended_on = ended_on
+    holding.save(update_fields=["status", "ended_on"])
+    return holding

@@ -7,7 +7,7 @@ from auditlog.signals import accessed
 from django.db import transaction
 from django.utils import timezone
 
-from charter.core.audit import audit_context
+from charter.core.audit import audit_context, log_views
 from charter.core.errors import Conflict, DomainError
 from charter.core.guards import require
 from charter.core.models import Interface
@@ -39,6 +39,12 @@ def customer_viewed(*, user, customer: Customer) -> None:
         actor=user,
     ):
         accessed.send(sender=Customer, instance=customer)
+
+
+def customers_listed(*, user, customers) -> None:
+    """Log that ``user`` was shown these customers' phone numbers and contacts on a list (the
+    call list), as opening each one's record is logged."""
+    log_views(customers, actor=user)
 
 
 ERASED_NAME = "Erased customer"

@@ -16,6 +16,8 @@ from charter.core.tasks import enqueue_on_commit
 from .. import rules, selectors
 from ..models import (
     OPEN_HOLDING_STATUSES,
+    TOLD_OUTCOMES,
+    CallOutcome,
     Channel,
     Customer,
     Holding,
@@ -223,6 +225,32 @@ def segment_notice_made(*, actor, notice: SegmentNotice, channel: str, note: str
     notice.note = note
     notice.sent_at = timezone.now()
     notice.save(update_fields=["status", "channel", "note", "sent_at"])
+    return notice
+
+
+@transaction.atomic
+def segment_call_done(
+    *, actor, notice: SegmentNotice, outcome: str, note: str = ""
+) -> SegmentNotice:
+    """A call on the call list was made: how it ended takes it off the list. Reached or a
+    message left, the customer has been told; no answer or a wrong number, they have not."""
+    require(actor, "customers.add_segmentnotice", "tell customers of their segment")
+    if outcome not in CallOutcome.values:
+        raise DomainError("Say how the call ended.", field="outcome")
+    notice = SegmentNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.done_at is not None or notice.status != NoticeStatus.TO_MAKE:
+        raise Conflict("This call has already been marked done.")
+    now = timezone.now()
+    notice.outcome = outcome
+    notice.done_at = now
+    notice.done_by = actor
+    notice.note = (note or "").strip()[:255]
+    if outcome in TOLD_OUTCOMES:
+        notice.status = NoticeStatus.MADE
+        notice.sent_at = now
+    else:
+        notice.status = NoticeStatus.FAILED
+    notice.save(update_fields=["outcome", "done_at", "done_by", "note", "status", "sent_at"])
     return notice
 
 
