@@ -7,30 +7,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.phone import fits_the_phone
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append((page.url, m.text)) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append((page.url, str(e))))
-    page.errors = errors
-    yield page
-    context.close()
 
 
 def _fits(page, name: str) -> None:
-    """No sideways scroll: the page is no wider than the phone. Kept as a screenshot."""
-    page.wait_for_load_state("networkidle")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"phone-{name}.png"), full_page=True)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
+    fits_the_phone(page, name, SHOTS)
 
 
 def _sign_in(page, base: str, username: str) -> None:
