@@ -73,6 +73,9 @@ def test_staff_pages_fit_a_phone(phone, live_server, demo, username):
     assert rows.count() >= 1
     for label in ("Customer", "Reference", "Account manager"):
         expect(rows.first.locator(f'td[data-label="{label}"]')).to_be_visible()
+    # The type and segments are left for a wider screen.
+    for label in ("Type", "Segments"):
+        expect(rows.first.locator(f'td[data-label="{label}"]')).to_be_hidden()
     _fits(phone, f"{username}-customers")
 
     yore = Customer.objects.get(reference="IW-0001")
