@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.browser.phone import PHONE
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -42,5 +44,19 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a phone's screen (390 by 844 CSS pixels, touch), its console errors kept in
+    ``page.errors``."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append((page.url, m.text)) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append((page.url, str(e))))
+    page.errors = errors
     yield page
     context.close()

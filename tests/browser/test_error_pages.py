@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.phone import fits_the_phone
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -75,4 +77,35 @@ def test_a_server_error_in_the_browser(page, live_server, db):
     assert page.get_by_role("heading", level=1).inner_text() == "Something went wrong on our side"
     _styled(page)
     page.screenshot(path=str(SHOTS / "error-500.png"), full_page=True)
+    assert errors == []
+
+
+@pytest.mark.urls("tests.core.error_urls")
+def test_the_error_pages_fit_a_phone(phone, live_server, demo):
+    """403, 404, 429 and 500 at 390 px: nothing wider than the screen, the way on in reach (the
+    signed-in officer's menu works on her 403 page)."""
+    errors = _watch(phone)
+    base = live_server.url
+    for path, status, name in [
+        ("/cases/no-such-case/", 404, "error-404"),
+        ("/too-often/", 429, "error-429"),
+        ("/fails/", 500, "error-500"),
+    ]:
+        response = phone.goto(f"{base}{path}")
+        assert response.status == status
+        _styled(phone)
+        phone.get_by_role("link", name="Our customer service charter").wait_for()
+        fits_the_phone(phone, name, SHOTS)
+    phone.goto(f"{base}/login/")
+    phone.get_by_label("Username").fill("mary")
+    phone.get_by_label("Password").fill("demo-pass-123")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url(f"{base}/")
+    response = phone.goto(f"{base}/audit/")
+    assert response.status == 403
+    fits_the_phone(phone, "error-403", SHOTS)
+    phone.locator("summary", has_text="Menu").click()
+    fits_the_phone(phone, "error-403-menu", SHOTS)
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+    phone.wait_for_url(f"{base}/cases/")
     assert errors == []
