@@ -474,8 +474,11 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"The filter was not applied: {form_problems(form)}")
     if not request.GET:
         form = LogFilterForm(initial=initial, categories=categories)
+    counts = selectors.log_counts(request.user, **filters)
     cases = selectors.complaints_log(request.user, **filters)
+    # The analysis has counted the rows already: the pager does not count them again.
     paginator = Paginator(cases, PAGE_SIZE)
+    paginator.count = counts.total
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -483,7 +486,7 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "analysis": page_selectors.log_analysis(cases),
+        "analysis": page_selectors.log_analysis(counts, categories),
     }
     return render(request, "cases/log.html", context)
 
