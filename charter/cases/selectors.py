@@ -363,6 +363,7 @@ def _live_groups(filters: Q, ranges, zone) -> list[tuple]:
     months = sorted(
         {m for low, high in zip(lows, highs, strict=True) for m in months_between(low, high)}
     )
+    months = months or [month_of(lows[0])]  # a period wholly after this month
     label = Choose(
         *(When(opened_at__lt=midnight(next_month(m), zone), then=Value(m)) for m in months[:-1]),
         default=Value(months[-1]),
