@@ -284,6 +284,52 @@ def log_analysis(counts: selectors.LogCounts, categories) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class LogRow:
+    """One case as the complaints log lists it, its cells built in Python (as the queue's)."""
+
+    date_cell: str
+    case_cell: str
+    made_by_cell: str
+    directed_at_cell: str
+    outcome_cell: str
+
+
+def log_rows(cases) -> list[LogRow]:
+    rows = []
+    case_url = _url_pattern("cases:detail")
+    zone = timezone.get_current_timezone()
+    for case in cases:
+        opened = timezone.localtime(case.opened_at, zone)
+        about = format_html('<a href="{}">{}</a>', case_url.format(case.pk), case.subject)
+        if case.category_id:
+            about += format_html('<br><span class="small muted">{}</span>', case.category.name)
+        who = case.customer.name if case.customer_id else case.public_name
+        made_by = format_html("{}", case.get_complainant_type_display())
+        if who:
+            made_by += format_html('<br><span class="small muted">{}</span>', who)
+        aimed = format_html("{}", case.get_directed_at_display() or "\N{EM DASH}")
+        if case.directed_at_detail:
+            aimed += format_html('<br><span class="small muted">{}</span>', case.directed_at_detail)
+        rows.append(
+            LogRow(
+                date_cell=format_html(
+                    '<time datetime="{}">{} {}</time>',
+                    opened.isoformat(),
+                    opened.day,
+                    f"{opened:%b %Y}",
+                ),
+                case_cell=about,
+                made_by_cell=made_by,
+                directed_at_cell=aimed,
+                outcome_cell=format_html("{}", case.outcome)
+                if case.outcome
+                else format_html('<span class="muted">{}</span>', case.get_status_display()),
+            )
+        )
+    return rows
+
+
 def customer_cases_section(request, customer, limit: int = 5) -> dict:
     return {
         "customer": customer,

@@ -487,6 +487,7 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "analysis": page_selectors.log_analysis(counts, categories),
+        "rows": page_selectors.log_rows(page.object_list),
     }
     return render(request, "cases/log.html", context)
 
