@@ -47,7 +47,7 @@ from .reading import (
     readable,
 )
 from .rows import Lookups, ParsedRow, changed_fields, new_customer_fields, parse_row
-from .writes import _insert, _insert_search_terms, _update
+from .writes import _insert, _insert_search_terms, _update, new_ids
 
 logger = logging.getLogger(__name__)
 
@@ -419,14 +419,20 @@ class _Plan:
         new = [values for values, _row in self.new]
         if new:
             columns = list(self.template)
+            ids = new_ids(Customer, len(new))
+            if ids is not None:  # known before the rows go in: nothing to read back
+                for values, pk in zip(new, ids, strict=True):
+                    values["id"] = pk
+                columns.insert(0, "id")
             _insert(Customer, columns, [tuple(v[c] for c in columns) for v in new])
-            ids = dict(
-                Customer.objects.filter(reference__in=[v["reference"] for v in new]).values_list(
-                    "reference", "pk"
+            if ids is None:
+                ids = dict(
+                    Customer.objects.filter(
+                        reference__in=[v["reference"] for v in new]
+                    ).values_list("reference", "pk")
                 )
-            )
-            for values in new:
-                values["id"] = ids[values["reference"]]
+                for values in new:
+                    values["id"] = ids[values["reference"]]
             for values, row in self.new:
                 self.holdings_to_create += [(values["id"], o) for o in row.offering_ids]
 
