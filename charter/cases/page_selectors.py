@@ -262,10 +262,11 @@ def log_analysis(counts: selectors.LogCounts, categories) -> dict:
     if counts.as_of is not None:
         as_of = timezone.localtime(counts.as_of)
         freshness = (
-            f"Counts as of {as_of:%H:%M} on {as_of.day} {as_of:%b}"
-            f" for months before {counts.counted_now_from:%B %Y};"
-            " those since, and part-months, are counted as you look."
+            f"Counts as of {as_of:%H:%M} on {as_of.day} {as_of:%b}, with the cases opened since;"
+            " a change to a case shows in them within a few minutes."
         )
+        if counts.part_months:
+            freshness += " The part-months at either end are counted as you look."
     return {
         "total": counts.total,
         "freshness": freshness,

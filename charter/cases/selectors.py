@@ -292,9 +292,10 @@ class LogCounts:
     by_category: list[tuple[int | None, int]]
     by_made_by: list[tuple[str, int]]
     by_directed_at: list[tuple[str, int]]
-    # When the monthly counts used were brought up to date; None when all were counted now.
-    as_of: datetime | None
-    counted_now_from: date | None  # the days from which everything is counted as read
+    # When the monthly counts used were made (None: all were counted as read), and whether
+    # part-months at either end were counted as read.
+    as_of: datetime | None = None
+    part_months: bool = False
 
 
 def _ranked(counter: Counter) -> list:
@@ -314,26 +315,30 @@ def log_counts(
     status: str = "",
 ) -> LogCounts:
     """Count the log as ``complaints_log`` filters it, in at most four queries whatever the
-    number of cases: whole past months from the monthly counts (``CaseMonthCount``), the
-    current month and the part-months at either end from the log's index."""
+    number of cases: whole months (this one so far included) from the monthly counts
+    (``CaseMonthCount``) with the cases opened since they were made, and the part-months at
+    either end of the period from the log's index."""
     zone = timezone.get_current_timezone()
     if not user.has_perm("cases.view_case"):
-        return LogCounts(0, [], [], [], [], None, None)
-    filters = _log_filters(
-        kind=kind,
-        category=category,
-        channel=channel,
-        complainant_type=complainant_type,
-        directed_at=directed_at,
-        status=status,
-    )
+        return LogCounts(0, [], [], [], [])
+    asked = {
+        "kind": kind,
+        "category": category,
+        "channel": channel,
+        "complainant_type": complainant_type,
+        "directed_at": directed_at,
+        "status": status,
+    }
+    filters = _log_filters(**asked)
     if not kind:  # every kind named, so that the log's index (led by the kind) is read
         filters &= Q(kind__in=CaseKind.values)
     state = CaseMonthCountsState.objects.order_by("pk").first()
     ready = state is not None and state.time_zone == str(zone)
-    this_month = month_of(timezone.localdate())
-    stop = end + timedelta(days=1) if end else None
-    split = split_period(start, stop, counted_before=this_month if ready else None)
+    today = timezone.localdate()
+    # A period that runs to today (or later) holds all of this month so far.
+    stop = end + timedelta(days=1) if end and end < today else None
+    ahead = next_month(month_of(today))
+    split = split_period(start, stop, counted_before=ahead if ready else None)
     groups: list[tuple[date, int | None, str, str, int]] = []
     keys = ("category_id", "complainant_type", "directed_at")
     if split.whole_months:
@@ -347,6 +352,7 @@ def log_counts(
             if isinstance(month, str):
                 month = parsed.get(month) or parsed.setdefault(month, date.fromisoformat(month))
             groups.append((month, *(row[k] for k in keys), row["n"]))
+        groups += _opened_since(state.last_case_id, split.whole_months, zone, **asked)
     if split.live:
         groups += _live_groups(filters, split.live, zone)
     per_month: Counter = Counter()
@@ -365,8 +371,51 @@ def log_counts(
         by_made_by=_ranked(per_made_by),
         by_directed_at=_ranked(per_directed_at),
         as_of=state.counted_at if split.whole_months else None,
-        counted_now_from=this_month if split.whole_months else None,
+        part_months=any(first is not None and first < ahead for first, _ in split.live),
     )
+
+
+def _opened_since(after_id: int, whole_months, zone, **asked) -> list[tuple]:
+    """The cases the monthly counts do not hold yet (opened since they were made: a minute's
+    worth while the worker runs), in the months ``whole_months``. Read by id alone, which
+    every database reads from the newest rows, and filtered here: with the log's filters in
+    the query, SQLite would read the whole period from the log's index instead."""
+    first, before = whole_months
+    found = []
+    for opened_at, kind, slug, channel, made_by, aimed_at, status, category_id in (
+        Case.objects.filter(pk__gt=after_id)
+        .values_list(
+            "opened_at",
+            "kind",
+            "category__slug",
+            "channel",
+            "complainant_type",
+            "directed_at",
+            "status",
+            "category_id",
+        )
+        .order_by()
+    ):
+        month = month_of(timezone.localtime(opened_at, zone).date())
+        if (first is not None and month < first) or month >= before:
+            continue
+        if asked["status"] == "open":
+            wrong_status = status == CaseStatus.CLOSED
+        else:
+            wrong_status = bool(asked["status"]) and status != asked["status"]
+        if wrong_status or any(
+            asked[name] and asked[name] != value
+            for name, value in (
+                ("kind", kind),
+                ("category", slug),
+                ("channel", channel),
+                ("complainant_type", made_by),
+                ("directed_at", aimed_at),
+            )
+        ):
+            continue
+        found.append((month, category_id, made_by, aimed_at, 1))
+    return found
 
 
 def _live_groups(filters: Q, ranges, zone) -> list[tuple]:

@@ -465,7 +465,9 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
     directed and its step; with the analysis of complaint forms and counts over time."""
     categories = list(Category.objects.all())
     today = timezone.localdate()
-    initial = {"start": today - timedelta(days=365), "end": today, "kind": "complaint"}
+    # The past twelve months, this one included: whole months, as the chart shows them.
+    year_ago = (today.replace(day=1) - timedelta(days=330)).replace(day=1)
+    initial = {"start": year_ago, "end": today, "kind": "complaint"}
     form = LogFilterForm(request.GET or None, categories=categories, initial=initial)
     filters = dict(initial)
     if request.GET and form.is_valid():

@@ -138,6 +138,10 @@ def test_the_monthly_counts_equal_the_cases_counted_one_by_one(
     _open(officer, customer, at=_months_ago(2, 9), category=wrong_item, channel="letter")
     asked = {"start": _months_ago(6, 1).date(), "category": "wrong-item"}
     assert _analysed(officer, **asked) != _counted_directly(officer, **asked)
+    # A case opened since the counts were made is counted at once.
+    asked = {"start": _months_ago(6, 1).date(), "channel": "letter"}
+    assert _analysed(officer, **asked) == _counted_directly(officer, **asked)
+    assert _analysed(officer, **asked)["total"] == 1
     _refresh(run_worker)
     check()
 
@@ -170,7 +174,11 @@ def test_the_page_says_how_fresh_its_counts_are(
     _refresh(run_worker)
     page = mary_client.get(reverse("cases:log")).content.decode()
     assert "Counts as of" in page
-    assert "counted as you look" in page and "1 in all" in page
+    assert "with the cases opened since" in page and "1 in all" in page
+    assert "counted as you look" not in page  # the page's own period is of whole months
+    start = _months_ago(3, 10).date()
+    page = mary_client.get(reverse("cases:log") + f"?start={start}&kind=complaint")
+    assert "part-months at either end are counted as you look" in page.content.decode()
 
 
 @WITH_WORKER

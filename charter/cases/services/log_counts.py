@@ -22,7 +22,7 @@ OVERLAP = timedelta(minutes=5)
 DIMENSIONS = ("kind", "category_id", "channel", "complainant_type", "directed_at", "status")
 
 
-def _recount(month: date, zone) -> None:
+def _recount(month: date, zone, newest: int) -> None:
     """Replace ``month``'s counts with the counts of its cases now, in one statement that the
     database runs from the log's index (no row passes through Python)."""
     CaseMonthCount.objects.filter(month=month).delete()
@@ -32,6 +32,8 @@ def _recount(month: date, zone) -> None:
             kind__in=CaseKind.values,
             opened_at__gte=midnight(month, zone),
             opened_at__lt=midnight(next_month(month), zone),
+            # Those opened later are read with the counts (``selectors.log_counts``).
+            pk__lte=newest,
         )
         .values(*DIMENSIONS)
         .annotate(n=Count("pk"))
@@ -76,7 +78,7 @@ def log_counts_refresh(*, full: bool = False, now: datetime | None = None) -> in
             ).values_list("opened_at", flat=True)
             months = {_local_month(moment, zone) for moment in changed.iterator()}
         for month in sorted(months):
-            _recount(month, zone)
+            _recount(month, zone, newest)
         if state is None:
             state = CaseMonthCountsState()
         state.counted_at, state.last_case_id, state.time_zone = now, newest, str(zone)
