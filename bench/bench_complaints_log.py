@@ -129,6 +129,7 @@ def _pages(ctx: Context, officer, n: int) -> list[dict]:
     client = Client()
     client.force_login(officer)
     rows = []
+    client.get(pages[0][1])  # the first request after logging in also reads permissions
     for label, url in pages:
         queries: list[str] = []  # every statement the request runs, however the log is reset
 
