@@ -278,6 +278,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # once and never edited by people; the case's own changes are audited.
     "cases.caseevent",
     "cases.contact",
+    # The complaints log's monthly counts are worked out from cases, which are audited.
+    "cases.casemonthcount",
+    "cases.casemonthcountsstate",
     # Survey answers and invitations are written in bulk by customers and tasks, and are
     # themselves dated; a person's changes to comments (sorting, acting) are audited.
     "feedback.invitation",

@@ -266,6 +266,24 @@ class Case(models.Model):
             ),
             models.Index(fields=["customer", "-opened_at"], name="case_customer_history"),
             models.Index(fields=["-opened_at", "-id"], name="case_newest_first"),
+            # The complaints log: a page of one kind newest first, and the counts of the days
+            # the monthly roll-up does not hold, read from this index alone (every column the
+            # log filters and counts by is in its key).
+            models.Index(
+                fields=[
+                    "kind",
+                    "opened_at",
+                    "id",
+                    "category",
+                    "channel",
+                    "complainant_type",
+                    "directed_at",
+                    "status",
+                ],
+                name="case_log_by_kind",
+            ),
+            # The roll-up's refresh finds the cases changed since it last ran.
+            models.Index(fields=["updated_at"], name="case_changed"),
             models.Index(
                 fields=["owner", "resolve_due", "id"],
                 condition=Q(closed_at__isnull=True),
@@ -541,3 +559,56 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class CaseMonthCount(models.Model):
+    """How many cases were opened in a month (in the organisation's zone) for each mix of what
+    the complaints log filters by: its analysis adds these up instead of counting a million
+    cases. Rebuilt month by month by ``services.log_counts_refresh`` (the task queue, every
+    minute), never written by hand."""
+
+    month = models.DateField(help_text="The first day of the month the cases were opened in.")
+    kind = models.CharField(max_length=16, choices=CaseKind.choices)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    complainant_type = models.CharField(max_length=20, choices=ComplainantType.choices)
+    directed_at = models.CharField(max_length=20, choices=DirectedAt.choices, blank=True)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Every column in the key: the analysis reads the index alone.
+            models.Index(
+                fields=[
+                    "kind",
+                    "month",
+                    "category",
+                    "complainant_type",
+                    "directed_at",
+                    "channel",
+                    "status",
+                    "cases",
+                ],
+                name="case_month_count_by_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y} {self.kind}: {self.cases}"
+
+
+class CaseMonthCountsState(models.Model):
+    """When the monthly counts were last brought up to date, and what they cover (one row)."""
+
+    counted_at = models.DateTimeField(help_text="Cases changed before this are counted.")
+    last_case_id = models.BigIntegerField(default=0, help_text="The newest case counted.")
+    time_zone = models.CharField(max_length=64, help_text="The zone the months are in.")
+
+    class Meta:
+        verbose_name_plural = "case month counts state"
+
+    def __str__(self) -> str:
+        return f"Case month counts as of {self.counted_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 
@@ -252,26 +253,82 @@ def story(case: Case) -> list[StoryItem]:
     return sorted(items, key=lambda item: item.at)
 
 
-def log_analysis(cases) -> dict:
-    """Counts of the filtered log: per month (for the chart), per category, per who made it
-    and per what it was directed at."""
-    months = selectors.log_counts_by_month(cases)
-    peak = max((m["n"] for m in months), default=0)
+def log_analysis(counts: selectors.LogCounts, categories) -> dict:
+    """The filtered log's counts in words: per month (for the chart), per category, per who
+    made it and per what it was directed at; and how fresh the monthly counts are."""
+    peak = max((n for _, n in counts.months), default=0)
+    names = {c.pk: c.name for c in categories}
+    freshness = ""
+    if counts.as_of is not None:
+        as_of = timezone.localtime(counts.as_of)
+        freshness = (
+            f"Counts as of {as_of:%H:%M} on {as_of.day} {as_of:%b}, with the cases opened since;"
+            " a change to a case shows in them within a few minutes."
+        )
+        if counts.part_months:
+            freshness += " The part-months at either end are counted as you look."
     return {
-        "months": [{**m, "share": round(100 * m["n"] / peak) if peak else 0} for m in months],
+        "total": counts.total,
+        "freshness": freshness,
+        "months": [
+            {"month": month, "n": n, "share": round(100 * n / peak) if peak else 0}
+            for month, n in counts.months
+        ],
         "by_category": [
-            (row["category__name"] or "Not categorised", row["n"])
-            for row in selectors.log_counts_by(cases, "category__name")
+            (names.get(pk, "Not categorised") if pk else "Not categorised", n)
+            for pk, n in counts.by_category
         ],
-        "by_made_by": [
-            (ComplainantType(row["complainant_type"]).label, row["n"])
-            for row in selectors.log_counts_by(cases, "complainant_type")
-        ],
+        "by_made_by": [(ComplainantType(key).label, n) for key, n in counts.by_made_by],
         "by_directed_at": [
-            (DirectedAt(row["directed_at"]).label if row["directed_at"] else "Not said", row["n"])
-            for row in selectors.log_counts_by(cases, "directed_at")
+            (DirectedAt(key).label if key else "Not said", n) for key, n in counts.by_directed_at
         ],
     }
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One case as the complaints log lists it, its cells built in Python (as the queue's)."""
+
+    date_cell: str
+    case_cell: str
+    made_by_cell: str
+    directed_at_cell: str
+    outcome_cell: str
+
+
+def log_rows(cases) -> list[LogRow]:
+    rows = []
+    case_url = _url_pattern("cases:detail")
+    zone = timezone.get_current_timezone()
+    for case in cases:
+        opened = timezone.localtime(case.opened_at, zone)
+        about = format_html('<a href="{}">{}</a>', case_url.format(case.pk), case.subject)
+        if case.category_id:
+            about += format_html('<br><span class="small muted">{}</span>', case.category.name)
+        who = case.customer.name if case.customer_id else case.public_name
+        made_by = format_html("{}", case.get_complainant_type_display())
+        if who:
+            made_by += format_html('<br><span class="small muted">{}</span>', who)
+        aimed = format_html("{}", case.get_directed_at_display() or "\N{EM DASH}")
+        if case.directed_at_detail:
+            aimed += format_html('<br><span class="small muted">{}</span>', case.directed_at_detail)
+        rows.append(
+            LogRow(
+                date_cell=format_html(
+                    '<time datetime="{}">{} {}</time>',
+                    opened.isoformat(),
+                    opened.day,
+                    f"{opened:%b %Y}",
+                ),
+                case_cell=about,
+                made_by_cell=made_by,
+                directed_at_cell=aimed,
+                outcome_cell=format_html("{}", case.outcome)
+                if case.outcome
+                else format_html('<span class="muted">{}</span>', case.get_status_display()),
+            )
+        )
+    return rows
 
 
 def customer_cases_section(request, customer, limit: int = 5) -> dict:

@@ -3,20 +3,27 @@ deadline queries the periodic check runs. Each returns only what the user may se
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Case as Choose
+from django.db.models import Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from charter.customers.models import CustomerKind
 from charter.orders.models import Order
 
 from . import rules
+from .log_periods import midnight, month_of, months_between, next_month, split_period
 from .models import (
     Case,
     CaseEvent,
     CaseKind,
+    CaseMonthCount,
+    CaseMonthCountsState,
+    CaseStatus,
     Category,
     Contact,
     Direction,
@@ -27,6 +34,7 @@ from .models import (
 )
 
 OPEN = Q(closed_at__isnull=True)
+UNTIL = date(9000, 1, 1)  # later than any case is opened
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -189,6 +197,58 @@ def warning_due(now: datetime, warn: timedelta) -> QuerySet[Case]:
 # --- The complaints log and its analysis ------------------------------------------------------
 
 
+def _log_filters(
+    *,
+    kind: str,
+    category: str,
+    channel: str,
+    complainant_type: str,
+    directed_at: str,
+    status: str,
+) -> Q:
+    """The log's filters other than the period, for cases and their monthly counts alike."""
+    found = Q(kind=kind) if kind else Q()
+    if category:
+        found &= Q(category__slug=category)
+    for field, value in (
+        ("channel", channel),
+        ("complainant_type", complainant_type),
+        ("directed_at", directed_at),
+    ):
+        if value:
+            found &= Q(**{field: value})
+    if status == "open":
+        found &= ~Q(status=CaseStatus.CLOSED)
+    elif status:
+        found &= Q(status=status)
+    return found
+
+
+def _opened_between(first: date | None, stop: date | None, zone) -> Q:
+    """Opened on the days ``[first, stop)`` in ``zone``, as a range the index reads."""
+    found = Q()
+    if first is not None:
+        found &= Q(opened_at__gte=midnight(first, zone))
+    if stop is not None:
+        found &= Q(opened_at__lt=midnight(stop, zone))
+    return found
+
+
+LOG_COLUMNS = (
+    "opened_at",
+    "kind",
+    "status",
+    "subject",
+    "outcome",
+    "complainant_type",
+    "public_name",
+    "directed_at",
+    "directed_at_detail",
+    "category__name",
+    "customer__name",
+)
+
+
 def complaints_log(
     user,
     *,
@@ -201,43 +261,204 @@ def complaints_log(
     status: str = "",
     kind: str = CaseKind.COMPLAINT,
 ) -> QuerySet[Case]:
-    """Cases opened in a period (``end`` included), filtered as the log's form asks."""
-    found = cases_visible_to(user)
-    if kind:
-        found = found.filter(kind=kind)
-    if start:
-        found = found.filter(opened_at__date__gte=start)
-    if end:
-        found = found.filter(opened_at__date__lte=end)
-    if category:
-        found = found.filter(category__slug=category)
-    for field, value in (
-        ("channel", channel),
-        ("complainant_type", complainant_type),
-        ("directed_at", directed_at),
-    ):
-        if value:
-            found = found.filter(**{field: value})
-    if status == "open":
-        found = found.filter(OPEN)
-    elif status:
-        found = found.filter(status=status)
-    return _listed(found).order_by("-opened_at", "-pk")
-
-
-def log_counts_by_month(cases: QuerySet[Case]) -> list[dict]:
-    """Counts per month of the filtered log, for its chart."""
-    return list(
-        cases.order_by()
-        .annotate(month=TruncMonth("opened_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
+    """Cases opened in a period (``end`` included), filtered as the log's form asks, newest
+    first: with a kind, read from the log's index in its order."""
+    zone = timezone.get_current_timezone()
+    found = cases_visible_to(user).filter(
+        _opened_between(start, end and end + timedelta(days=1), zone),
+        _log_filters(
+            kind=kind,
+            category=category,
+            channel=channel,
+            complainant_type=complainant_type,
+            directed_at=directed_at,
+            status=status,
+        ),
+    )
+    # Only what the log shows (a case has some forty columns).
+    return (
+        found.select_related("customer", "category")
+        .only(*LOG_COLUMNS)
+        .order_by("-opened_at", "-pk")
     )
 
 
-def log_counts_by(cases: QuerySet[Case], field: str) -> list[dict]:
-    return list(cases.order_by().values(field).annotate(n=Count("pk")).order_by("-n", field))
+@dataclass(frozen=True)
+class LogCounts:
+    """The analysis of the filtered log: complaints per month and per what, who, at whom."""
+
+    total: int
+    months: list[tuple[date, int]]
+    by_category: list[tuple[int | None, int]]
+    by_made_by: list[tuple[str, int]]
+    by_directed_at: list[tuple[str, int]]
+    # When the monthly counts used were made (None: all were counted as read), and whether
+    # part-months at either end were counted as read.
+    as_of: datetime | None = None
+    part_months: bool = False
+
+
+def _ranked(counter: Counter) -> list:
+    return sorted(counter.items(), key=lambda item: (-item[1], str(item[0] or "")))
+
+
+def log_counts(
+    user,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    kind: str = CaseKind.COMPLAINT,
+    category: str = "",
+    channel: str = "",
+    complainant_type: str = "",
+    directed_at: str = "",
+    status: str = "",
+) -> LogCounts:
+    """Count the log as ``complaints_log`` filters it, in at most four queries whatever the
+    number of cases: whole months (this one so far included) from the monthly counts
+    (``CaseMonthCount``) with the cases opened since they were made, and the part-months at
+    either end of the period from the log's index."""
+    zone = timezone.get_current_timezone()
+    if not user.has_perm("cases.view_case"):
+        return LogCounts(0, [], [], [], [])
+    asked = {
+        "kind": kind,
+        "category": category,
+        "channel": channel,
+        "complainant_type": complainant_type,
+        "directed_at": directed_at,
+        "status": status,
+    }
+    filters = _log_filters(**asked)
+    if not kind:  # every kind named, so that the log's index (led by the kind) is read
+        filters &= Q(kind__in=CaseKind.values)
+    state = CaseMonthCountsState.objects.order_by("pk").first()
+    ready = state is not None and state.time_zone == str(zone)
+    today = timezone.localdate()
+    # A period that runs to today (or later) holds all of this month so far.
+    stop = end + timedelta(days=1) if end and end < today else None
+    ahead = next_month(month_of(today))
+    split = split_period(start, stop, counted_before=ahead if ready else None)
+    groups: list[tuple[date, int | None, str, str, int]] = []
+    keys = ("category_id", "complainant_type", "directed_at")
+    if split.whole_months:
+        first, before = split.whole_months
+        months = CaseMonthCount.objects.filter(filters, month__lt=before)
+        if first is not None:
+            months = months.filter(month__gte=first)
+        parsed: dict = {}  # SQLite answers a date as text: parse each month once
+        for row in _plain_rows(months.values("month", *keys).annotate(n=Sum("cases")).order_by()):
+            month = row["month"]
+            if isinstance(month, str):
+                month = parsed.get(month) or parsed.setdefault(month, date.fromisoformat(month))
+            groups.append((month, *(row[k] for k in keys), row["n"]))
+        groups += _opened_since(state.last_case_id, split.whole_months, zone, **asked)
+    if split.live:
+        groups += _live_groups(filters, split.live, zone)
+    per_month: Counter = Counter()
+    per_category: Counter = Counter()
+    per_made_by: Counter = Counter()
+    per_directed_at: Counter = Counter()
+    for month, category_id, made_by, aimed_at, n in groups:
+        per_month[month] += n
+        per_category[category_id] += n
+        per_made_by[made_by] += n
+        per_directed_at[aimed_at] += n
+    return LogCounts(
+        total=sum(per_month.values()),
+        months=sorted(per_month.items()),
+        by_category=_ranked(per_category),
+        by_made_by=_ranked(per_made_by),
+        by_directed_at=_ranked(per_directed_at),
+        as_of=state.counted_at if split.whole_months else None,
+        part_months=any(first is not None and first < ahead for first, _ in split.live),
+    )
+
+
+def _opened_since(after_id: int, whole_months, zone, **asked) -> list[tuple]:
+    """The cases the monthly counts do not hold yet (opened since they were made: a minute's
+    worth while the worker runs), in the months ``whole_months``. Read by id alone, which
+    every database reads from the newest rows, and filtered here: with the log's filters in
+    the query, SQLite would read the whole period from the log's index instead."""
+    first, before = whole_months
+    found = []
+    for opened_at, kind, slug, channel, made_by, aimed_at, status, category_id in (
+        Case.objects.filter(pk__gt=after_id)
+        .values_list(
+            "opened_at",
+            "kind",
+            "category__slug",
+            "channel",
+            "complainant_type",
+            "directed_at",
+            "status",
+            "category_id",
+        )
+        .order_by()
+    ):
+        month = month_of(timezone.localtime(opened_at, zone).date())
+        if (first is not None and month < first) or month >= before:
+            continue
+        if asked["status"] == "open":
+            wrong_status = status == CaseStatus.CLOSED
+        else:
+            wrong_status = bool(asked["status"]) and status != asked["status"]
+        if wrong_status or any(
+            asked[name] and asked[name] != value
+            for name, value in (
+                ("kind", kind),
+                ("category", slug),
+                ("channel", channel),
+                ("complainant_type", made_by),
+                ("directed_at", aimed_at),
+            )
+        ):
+            continue
+        found.append((month, category_id, made_by, aimed_at, 1))
+    return found
+
+
+def _live_groups(filters: Q, ranges, zone) -> list[tuple]:
+    """Counts of cases opened on the days ``ranges``, by month and what the analysis shows, in
+    one query (each case's month named by comparing its time with the months' first moments,
+    which both databases do from the index)."""
+    where = Q()
+    for first, stop in ranges:
+        # Bounded both sides, or SQLite's planner guesses the range is most of the table.
+        where |= _opened_between(first, stop or UNTIL, zone)
+    found = Case.objects.filter(filters, where)
+    lows = [first for first, _ in ranges]
+    if None in lows:  # from the first case ever
+        oldest = found.aggregate(m=Min("opened_at"))["m"]
+        if oldest is None:
+            return []
+        lows = [timezone.localtime(oldest, zone).date() if d is None else d for d in lows]
+    highs = [stop or next_month(month_of(timezone.localdate())) for _, stop in ranges]
+    months = sorted(
+        {m for low, high in zip(lows, highs, strict=True) for m in months_between(low, high)}
+    )
+    months = months or [month_of(lows[0])]  # a period wholly after this month
+    label = Choose(  # the month's place in ``months``
+        *(
+            When(opened_at__lt=midnight(next_month(m), zone), then=Value(i))
+            for i, m in enumerate(months[:-1])
+        ),
+        default=Value(len(months) - 1),
+        output_field=IntegerField(),
+    )
+    keys = ("category_id", "complainant_type", "directed_at")
+    rows = found.annotate(month=label).values("month", *keys).annotate(n=Count("pk")).order_by()
+    return [(months[row["month"]], *(row[k] for k in keys), row["n"]) for row in _plain_rows(rows)]
+
+
+def _plain_rows(query: QuerySet) -> list[dict]:
+    """The rows of a grouped query by column name, without a model's per-value conversions
+    (thousands of small rows: the conversions cost more than the database)."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def categories() -> QuerySet[Category]:

@@ -77,6 +77,18 @@ CASE_COLUMNS = (
 )
 EVENT_COLUMNS = ("case", "kind", "from_status", "to_status", "text", "by", "at")
 KINDS = (("complaint", 60), ("enquiry", 32), ("compliment", 5), ("suggestion", 3))
+# Who complains and about what, as a log's analysis would find it (the public leave no
+# customer record).
+MADE_BY = (("customer", 88), ("corporate_agency", 9), ("public", 3))
+DIRECTED_AT = (
+    ("product", 40),
+    ("delivery", 25),
+    ("service", 15),
+    ("salesperson", 8),
+    ("distributor", 7),
+    ("colleague", 3),
+    ("other", 2),
+)
 CHANNELS = ("telephone", "email", "web_form", "face_to_face", "letter", "social", "video")
 SUBJECTS = {
     "complaint": (
@@ -153,6 +165,8 @@ def make_cases(
         return moment.replace(tzinfo=None).isoformat(" ")
 
     kinds, weights = zip(*KINDS, strict=True)
+    made_by, made_by_weights = zip(*MADE_BY, strict=True)
+    aimed_at, aimed_at_weights = zip(*DIRECTED_AT, strict=True)
     span = YEARS * 365 * 86_400
     made = 0
     while made < n:
@@ -170,6 +184,9 @@ def make_cases(
             answered = opened + timedelta(hours=rng.uniform(2, 400))
             closed = not recent and answered < now
             status = "closed" if closed else rng.choice(("received", "investigating", "committed"))
+            complaint = kind == "complaint"
+            who = rng.choices(made_by, made_by_weights)[0] if complaint else "customer"
+            public = who == "public"
             rows.append(
                 (
                     f"{PREFIX}{number:0{DIGITS}d}",
@@ -177,12 +194,12 @@ def make_cases(
                     status,
                     rng.choice(SUBJECTS[kind]),
                     "",
-                    rng.choice(customers),
+                    None if public else rng.choice(customers),
+                    "Member of the public" if public else "",
                     "",
                     "",
-                    "",
-                    "customer",
-                    "product" if kind == "complaint" else "",
+                    who,
+                    rng.choices(aimed_at, aimed_at_weights)[0] if complaint else "",
                     "",
                     rng.choice(categories) if kind == "complaint" else None,
                     "",

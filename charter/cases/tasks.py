@@ -111,6 +111,25 @@ def check_case_deadlines() -> dict:
         return services.deadlines_check()
 
 
+@periodic(every=timedelta(minutes=1))
+@task()
+def refresh_log_counts() -> int:
+    """Bring the complaints log's monthly counts up to date with the cases changed since the
+    last run (found by query: a run missed is caught up by the next)."""
+    from .services.log_counts import log_counts_refresh
+
+    return log_counts_refresh()
+
+
+@periodic(every=timedelta(days=1))
+@task()
+def recount_log_counts() -> int:
+    """Recount every month of the complaints log's counts from its cases, once a day."""
+    from .services.log_counts import log_counts_refresh
+
+    return log_counts_refresh(full=True)
+
+
 @task()
 def send_acknowledgements(case_ids: list[int]) -> int:
     """Acknowledge cases opened by email; returns how many were emailed."""

@@ -465,7 +465,9 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
     directed and its step; with the analysis of complaint forms and counts over time."""
     categories = list(Category.objects.all())
     today = timezone.localdate()
-    initial = {"start": today - timedelta(days=365), "end": today, "kind": "complaint"}
+    # The past twelve months, this one included: whole months, as the chart shows them.
+    year_ago = (today.replace(day=1) - timedelta(days=330)).replace(day=1)
+    initial = {"start": year_ago, "end": today, "kind": "complaint"}
     form = LogFilterForm(request.GET or None, categories=categories, initial=initial)
     filters = dict(initial)
     if request.GET and form.is_valid():
@@ -474,8 +476,11 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"The filter was not applied: {form_problems(form)}")
     if not request.GET:
         form = LogFilterForm(initial=initial, categories=categories)
+    counts = selectors.log_counts(request.user, **filters)
     cases = selectors.complaints_log(request.user, **filters)
+    # The analysis has counted the rows already: the pager does not count them again.
     paginator = Paginator(cases, PAGE_SIZE)
+    paginator.count = counts.total
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -483,7 +488,8 @@ def complaints_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "analysis": page_selectors.log_analysis(cases),
+        "analysis": page_selectors.log_analysis(counts, categories),
+        "rows": page_selectors.log_rows(page.object_list),
     }
     return render(request, "cases/log.html", context)
 

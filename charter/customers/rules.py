@@ -124,7 +124,10 @@ MIN_QUERY_LENGTH = 2
 
 def fold(text: str) -> str:
     """Lower case without accents, so "Zoë" is found by "zoe"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # most names: nothing to decompose, and casefold is lower
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -146,16 +149,17 @@ def reference_key(reference: str, *, ascii_only: bool = False) -> str:
 
 
 _APOSTROPHES = re.compile(r"['\u2019]")
+_NOT_WORD = re.compile(r"[^\w]+")
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str, *, folded: bool = False) -> list[str]:
     """Words of a name; "O'Neill" is one word, "oneill", as people type it."""
-    return [w for w in re.split(r"[^\w]+", _APOSTROPHES.sub("", fold(text))) if w]
+    return [w for w in _NOT_WORD.split(_APOSTROPHES.sub("", text if folded else fold(text))) if w]
 
 
-def _parts(text: str) -> list[str]:
+def _parts(text: str, *, folded: bool = False) -> list[str]:
     """The pieces either side of an apostrophe too, so "neill" also finds O'Neill."""
-    return [w for w in re.split(r"[^\w]+", fold(text)) if w]
+    return [w for w in _NOT_WORD.split(text if folded else fold(text)) if w]
 
 
 def phone_terms(e164: str) -> set[str]:
@@ -180,8 +184,10 @@ def search_terms(
     """Every term a customer is found by: words of its names, whole emails, phones, reference."""
     terms: set[str] = set()
     for name in names:
-        terms.update(_words(name))
-        terms.update(_parts(name))
+        if name:
+            folded = fold(name)
+            terms.update(_words(folded, folded=True))
+            terms.update(_parts(folded, folded=True))
     for email in emails:
         if email:
             terms.add(email.casefold())

@@ -105,7 +105,9 @@ def parse_row(line: int, cells: list[str], columns: dict[str, int], lookups: Loo
 
     cell = dict.fromkeys(COLUMNS, "")  # a column the file does not have reads as blank
     # Charter's own exports guard cells against formulas: the apostrophes come off here.
-    cell.update((name, unguard(cells[position].strip())) for name, position in columns.items())
+    for name, position in columns.items():
+        value = cells[position].strip()
+        cell[name] = unguard(value) if value[:1] == "'" else value
     row = ParsedRow(line=line, reference=cell["reference"])
     problems, fields = row.problems, row.fields
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -14,6 +15,7 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -47,7 +49,7 @@ from .reading import (
     readable,
 )
 from .rows import Lookups, ParsedRow, changed_fields, new_customer_fields, parse_row
-from .writes import _insert, _insert_search_terms, _update
+from .writes import _insert, _insert_search_terms, _update, new_ids
 
 logger = logging.getLogger(__name__)
 
@@ -213,14 +215,19 @@ def customer_import_run(
             nul="\x00" in text,
         )
         run.bad_rows.extend({"line": header_line, "reference": "", "reason": n} for n in notes)
-        chunk: list[tuple[int, list[str]]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == CHUNK_SIZE:
-                _import_chunk(run, chunk, progress)
-                chunk = []
-        if chunk or not job.total_rows:
-            _import_chunk(run, chunk, progress)
+        # The next chunk is read and checked in a second thread while this one is written:
+        # the checks are Python, the writing mostly the database's, so the two overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-checks") as checker:
+            waiting = None
+            for chunk in _chunks(rows):
+                checked = checker.submit(_check_chunk, run, chunk)
+                if waiting is not None:
+                    _import_chunk(run, *waiting, progress)
+                waiting = (chunk, checked)
+            if waiting is not None:
+                _import_chunk(run, *waiting, progress)
+            elif not job.total_rows:
+                _import_chunk(run, [], None, progress)
     except DomainError as error:
         _finish(job, run, ImportStatus.FAILED, error.message)
     except BaseException as error:  # an interrupted command too: never left "running"
@@ -252,10 +259,20 @@ def _finish(job: CustomerImport, run: _Run | None, status: str, failure: str) ->
     job.save(update_fields=fields)
 
 
-def _import_chunk(
-    run: _Run, chunk: list[tuple[int, list[str]]], progress: Callable[[int, int], None] | None
-) -> None:
-    """Check, plan and write one chunk of rows in one transaction, in a few queries."""
+def _chunks(rows) -> Iterator[list[tuple[int, list[str]]]]:
+    chunk: list[tuple[int, list[str]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(run: _Run, chunk: list[tuple[int, list[str]]]) -> tuple[list[dict], list]:
+    """Check one chunk's rows (in order: a reference seen on an earlier line is a duplicate).
+    Pure Python, without the database: it runs beside the writing of the chunk before."""
     bad: list[dict] = []
     rows: list[ParsedRow] = []
     for line, cells in chunk:
@@ -275,12 +292,27 @@ def _import_chunk(
         else:
             rows.append(row)
 
+    return bad, rows
+
+
+def _import_chunk(
+    run: _Run,
+    chunk: list[tuple[int, list[str]]],
+    checked: Future | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Plan and write one chunk of checked rows in one transaction, in a few queries."""
+    bad, rows = checked.result() if checked is not None else ([], [])
     with transaction.atomic():
         # Read in the same transaction as the write, so a row is compared with what it changes.
         plan = _Plan(now=timezone.now())
         # Matched whatever the case (iw-0001 updates IW-0001), through the index on UPPER().
+        keys = [run.key(r.reference) for r in rows]
+        if connection.vendor == "postgresql":
+            # One array for the chunk's references: a parameter each costs more to build.
+            keys = RawSQL("SELECT unnest(%s::text[])", [keys])
         existing = Customer.objects.annotate(reference_key=Upper("reference")).filter(
-            reference_key__in=[run.key(r.reference) for r in rows]
+            reference_key__in=keys
         )
         by_key = {run.key(c.reference): c for c in existing}
         for row in rows:
@@ -419,14 +451,20 @@ class _Plan:
         new = [values for values, _row in self.new]
         if new:
             columns = list(self.template)
+            ids = new_ids(Customer, len(new))
+            if ids is not None:  # known before the rows go in: nothing to read back
+                for values, pk in zip(new, ids, strict=True):
+                    values["id"] = pk
+                columns.insert(0, "id")
             _insert(Customer, columns, [tuple(v[c] for c in columns) for v in new])
-            ids = dict(
-                Customer.objects.filter(reference__in=[v["reference"] for v in new]).values_list(
-                    "reference", "pk"
+            if ids is None:
+                ids = dict(
+                    Customer.objects.filter(
+                        reference__in=[v["reference"] for v in new]
+                    ).values_list("reference", "pk")
                 )
-            )
-            for values in new:
-                values["id"] = ids[values["reference"]]
+                for values in new:
+                    values["id"] = ids[values["reference"]]
             for values, row in self.new:
                 self.holdings_to_create += [(values["id"], o) for o in row.offering_ids]
 

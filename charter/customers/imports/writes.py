@@ -22,12 +22,12 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its proxy: faster
     quote = database.ops.quote_name
     fields = [model._meta.get_field(name) for name in columns]
-    rows = _prepared(database, fields, rows)
     head = "INSERT INTO {} ({}) VALUES ".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     if database.vendor == "postgresql":
-        # COPY streams the rows: several times faster than INSERT statements there.
+        # COPY streams the rows: several times faster than INSERT statements there. psycopg
+        # writes dates, times and amounts itself, so the values go as they are.
         with (
             database.cursor() as cursor,
             cursor.cursor.copy(
@@ -37,6 +37,7 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
+    rows = _prepared(database, fields, rows)
     values = "({})".format(", ".join(["%s"] * len(fields)))
     per = _rows_per_statement(database, len(fields))
     with database.cursor() as cursor:
@@ -118,4 +119,37 @@ def _insert_search_terms(customers: list[dict]) -> None:
         )
     ]
     rows.sort()  # in the order of the term indexes, which are then written page by page
-    _insert(SearchTerm, ["term", "customer_id"], rows)
+    if connection.vendor != "postgresql":
+        _insert(SearchTerm, ["term", "customer_id"], rows)
+        return
+    # A term and an id a line, as COPY's text reads them: most of an import's rows are terms,
+    # and formatting them here costs a tenth of handing each to the driver.
+    quote = connection.ops.quote_name
+    table = quote(SearchTerm._meta.db_table)
+    columns = ", ".join(
+        quote(SearchTerm._meta.get_field(name).column) for name in ("term", "customer")
+    )
+    text = "".join(f"{term.translate(_COPY_ESCAPES)}\t{pk}\n" for term, pk in rows)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(text.encode())
+
+
+# What COPY's text format escapes with a backslash.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def new_ids(model, count: int) -> list[int] | None:
+    """``count`` ids for new rows of ``model`` from its sequence (PostgreSQL), so rows copied in
+    need not be read back for them; None elsewhere."""
+    if connection.vendor != "postgresql" or not count:
+        return None
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
