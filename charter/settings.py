@@ -266,6 +266,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
     "django_tasks_database",
     "core.scheduledjob",
+    "core.settingsgeneration",  # a cache stamp, not a record
     # Bulk-written and themselves dated records of who, when and why.
     "customers.searchterm",
     "customers.segmentmembership",

@@ -413,8 +413,10 @@ class CaseViewSet(ActionPermissions, viewsets.GenericViewSet):
     def create(self, request):
         """Open a case. A complaint takes its due times from the charter and is routed by
         the complaints procedure."""
-        case = services.case_open(actor=request.user, **self._body(CaseCreateSerializer))
-        return self._render(case, status=status.HTTP_201_CREATED)
+        body = self._body(CaseCreateSerializer)
+        case = services.case_open(actor=request.user, **body)
+        case = selectors.opened_case(case, orders=body["orders"])
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StepSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

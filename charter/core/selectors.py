@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import memo
 from .calendar import BusinessCalendar, ClosedPeriod
 from .models import AuditEntry, Closure, Organisation
 
@@ -33,7 +34,11 @@ def upcoming_closures() -> list[Closure]:
 
 def business_calendar() -> BusinessCalendar:
     """The organisation's calendar: its service hours, its state's public holidays and its
-    closure days, in its time zone (two queries: read it once per request or batch)."""
+    closure days, in its time zone (kept by the process until one of them changes)."""
+    return memo.remember("business-calendar", _read_calendar)
+
+
+def _read_calendar() -> BusinessCalendar:
     organisation = organisation_current()
     closed = Closure.objects.values_list("first_day", "last_day", "name")
     return BusinessCalendar(
