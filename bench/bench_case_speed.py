@@ -9,7 +9,7 @@
   /proc) is the figure that does not depend on them. Queries per complaint are counted through
   Django's test client. Target: 200 a second and p50 under 15 ms.
 - ``case_page``: ``/cases/<id>/`` for one of the 100,000 synthetic cases and for one with 20
-  contacts, 20 notes and 20 resolutions waiting for approval, through Django's test client:
+  contacts, 20 notes and 20 goodwill refunds waiting for approval, through Django's test client:
   p50, p95 and the query count, which must be the same for both. Target: p50 under 15 ms.
 """
 
@@ -236,7 +236,7 @@ def _open_api(ctx: Context, officer) -> list[dict]:
 
 # --- The case page -----------------------------------------------------------------------------
 def _busy_case(officer):
-    """A complaint with BUSY contacts, notes and refunds waiting for approval."""
+    """A complaint with BUSY contacts, notes and goodwill refunds waiting for approval."""
     from charter.cases import services
     from charter.customers.models import Customer
 
@@ -252,10 +252,10 @@ def _busy_case(officer):
         services.resolution_add(
             actor=officer,
             case=case,
-            kind="refund",
-            description=f"Refund {n + 1}.",
-            amount=Decimal("5000.00"),
-            item_value=Decimal("5000.00"),
+            kind="goodwill_refund",
+            description=f"Goodwill {n + 1}.",
+            amount=Decimal("50.00"),
+            item_value=Decimal("200.00"),
         )
     return case
 

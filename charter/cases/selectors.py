@@ -296,12 +296,17 @@ def reply_addressee(case: Case):
             rules.Person(name, email, primary)
             for name, email, primary in customer.contacts.values_list("name", "email", "is_primary")
         )
-        first = (
-            Email.objects.filter(case=case, direction=Direction.INBOUND)
-            .order_by("received_at", "pk")
-            .values_list("from_address", flat=True)
-            .first()
-        )
+        if "emails" in getattr(case, "_prefetched_objects_cache", {}):  # the case page's
+            inbound = [e for e in case.emails.all() if e.direction == Direction.INBOUND]
+            first = min(inbound, key=lambda e: (e.received_at, e.pk), default=None)
+            first = first.from_address if first else None
+        else:
+            first = (
+                Email.objects.filter(case=case, direction=Direction.INBOUND)
+                .order_by("received_at", "pk")
+                .values_list("from_address", flat=True)
+                .first()
+            )
         raised_by = first or ""
     return rules.addressee(
         customer=rules.Person(customer.name, customer.email),

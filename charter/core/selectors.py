@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 
 from auditlog.registry import auditlog as auditlog_registry
@@ -16,7 +17,13 @@ from .models import AuditEntry, Closure, Organisation
 
 
 def organisation_current() -> Organisation:
-    """The organisation this installation serves (created by migrations or the demo)."""
+    """The organisation this installation serves (created by migrations or the demo), kept by
+    the process until it changes; a copy, so a caller that changes it changes nothing another
+    request reads."""
+    return copy.copy(memo.remember("organisation", _read_organisation))
+
+
+def _read_organisation() -> Organisation:
     organisation = Organisation.objects.order_by("pk").first()
     if organisation is None:
         organisation = Organisation(name="Charter")
