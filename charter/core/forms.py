@@ -9,7 +9,6 @@ from .calendar import DAY_LABELS, DAYS, HoursError, WeeklyHours, parse_day
 from .models import Interface
 from .selectors import audited_content_types
 
-
 _FIELDS_HTML: dict[tuple, str] = {}
 
 
