@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -100,8 +109,16 @@ def routed_to(user) -> QuerySet[Case]:
     )
 
 
+def _held(relation: str, rows) -> Exists:
+    return Exists(rows.filter(case=OuterRef("pk")))
+
+
 def case_detail(user, pk: int) -> Case | None:
-    return (
+    """The case with all its page shows. The case's row says (by indexed lookups) which of
+    its contacts, resolutions, linked records and emails it has, and only those are read: at
+    most one query each, whatever their number."""
+    through = Case.orders.through, Case.returns.through, Case.warranties.through
+    case = (
         cases_visible_to(user)
         .select_related(
             "customer",
@@ -112,23 +129,39 @@ def case_detail(user, pk: int) -> Case | None:
             "acknowledge_promise",
             "resolve_promise",
         )
-        .prefetch_related(
-            Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
-            Prefetch(
-                "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
-            ),
-            Prefetch(
-                "resolutions",
-                queryset=Resolution.objects.select_related("by", "order", "approval"),
-            ),
-            Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
-            "returns",
-            "warranties__product",
-            "emails",
+        .annotate(
+            has_contacts=_held("contacts", Contact.objects.all()),
+            has_resolutions=_held("resolutions", Resolution.objects.all()),
+            has_orders=_held("orders", through[0].objects.all()),
+            has_returns=_held("returns", through[1].objects.all()),
+            has_warranties=_held("warranties", through[2].objects.all()),
+            has_emails=_held("emails", Email.objects.all()),
         )
         .filter(pk=pk)
         .first()
     )
+    if case is None:
+        return None
+    lookups = {
+        "contacts": Prefetch(
+            "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
+        ),
+        "resolutions": Prefetch(
+            "resolutions", queryset=Resolution.objects.select_related("by", "order", "approval")
+        ),
+        "orders": Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
+        "returns": "returns",
+        "warranties": "warranties__product",
+        "emails": "emails",
+    }
+    held = [Prefetch("events", queryset=CaseEvent.objects.select_related("by"))]
+    for relation, lookup in lookups.items():
+        if getattr(case, f"has_{relation}"):
+            held.append(lookup)
+        else:
+            _known(case, relation, [])
+    prefetch_related_objects([case], *held)
+    return case
 
 
 def opened_case(case: Case, *, orders=(), contact: Contact | None = None) -> Case:
