@@ -19,6 +19,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -62,11 +63,24 @@ def remember(key: str, load: Callable[[], T]) -> T:
     return value
 
 
+@contextmanager
+def unchanged():
+    """Writes that change nothing a reader sees (the first settings row, made with the
+    defaults every reader assumed): the generation stays, and what is kept stays valid."""
+    _request.quiet = True
+    try:
+        yield
+    finally:
+        _request.quiet = False
+
+
 def changed(**kwargs) -> None:
     """A watched setting changed: a fresh generation for every process (at the commit of this
     transaction), and this request reads it again."""
     from .models import SettingsGeneration
 
+    if getattr(_request, "quiet", False):
+        return
     number = secrets.randbits(62)
     if not SettingsGeneration.objects.filter(pk=1).update(number=number):
         SettingsGeneration.objects.update_or_create(pk=1, defaults={"number": number})

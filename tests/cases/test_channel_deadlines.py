@@ -113,8 +113,6 @@ def test_filing_mail_reads_the_hours_once_per_batch(hours_charter, make_customer
             name="Shutdown", first_day=date(year, 12, 24), last_day=date(year + 1, 1, 2)
         )
     services.emails_receive(_batch(1, 50))  # fills per-process caches (content types)
-    # ...and the settings the process keeps (read again once: the first made the settings).
-    services.emails_receive(_batch(1, 60))
     with CaptureQueriesContext(connection) as two:
         services.emails_receive(_batch(2, 100))
     with CaptureQueriesContext(connection) as six:
@@ -133,7 +131,6 @@ def test_opening_a_case_costs_the_same_whatever_the_closures_and_channels(
         return len(queries)
 
     count()  # the first also fills per-process caches (content types, permissions)
-    count()  # ...and the settings the process keeps (read again once: the first made them)
     before = count()
     for year in range(2020, 2030):
         Closure.objects.create(

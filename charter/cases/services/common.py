@@ -21,7 +21,11 @@ def case_settings() -> CaseSettings:
 
 
 def _read_settings() -> CaseSettings:
-    return CaseSettings.objects.order_by("pk").first() or CaseSettings.objects.create()
+    found = CaseSettings.objects.order_by("pk").first()
+    if found is None:
+        with memo.unchanged():  # the defaults, as every reader took them
+            found = CaseSettings.objects.create()
+    return found
 
 
 def _event(case, kind, *, by=None, text="", at=None, **fields) -> CaseEvent:
