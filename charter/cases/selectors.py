@@ -109,7 +109,8 @@ def routed_to(user) -> QuerySet[Case]:
     )
 
 
-def _held(relation: str, rows) -> Exists:
+def _held(rows) -> Exists:
+    """Whether the case has any of these rows (one indexed lookup)."""
     return Exists(rows.filter(case=OuterRef("pk")))
 
 
@@ -130,12 +131,12 @@ def case_detail(user, pk: int) -> Case | None:
             "resolve_promise",
         )
         .annotate(
-            has_contacts=_held("contacts", Contact.objects.all()),
-            has_resolutions=_held("resolutions", Resolution.objects.all()),
-            has_orders=_held("orders", through[0].objects.all()),
-            has_returns=_held("returns", through[1].objects.all()),
-            has_warranties=_held("warranties", through[2].objects.all()),
-            has_emails=_held("emails", Email.objects.all()),
+            has_contacts=_held(Contact.objects.all()),
+            has_resolutions=_held(Resolution.objects.all()),
+            has_orders=_held(through[0].objects.all()),
+            has_returns=_held(through[1].objects.all()),
+            has_warranties=_held(through[2].objects.all()),
+            has_emails=_held(Email.objects.all()),
         )
         .filter(pk=pk)
         .first()
