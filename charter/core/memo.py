@@ -103,13 +103,14 @@ def watch(*models) -> None:
         post_delete.connect(changed, sender=model, dispatch_uid=f"memo-delete-{label}")
 
 
-def _started(**kwargs) -> None:
+def request_begins(**kwargs) -> None:
+    """From here the settings generation is read once, at its first use."""
     _request.generation = None
 
 
-def _finished(**kwargs) -> None:
+def request_ends(**kwargs) -> None:
     _request.generation = _OUTSIDE
 
 
-request_started.connect(_started, dispatch_uid="memo-request-started")
-request_finished.connect(_finished, dispatch_uid="memo-request-finished")
+request_started.connect(request_begins, dispatch_uid="memo-request-started")
+request_finished.connect(request_ends, dispatch_uid="memo-request-finished")

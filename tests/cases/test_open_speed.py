@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -88,7 +87,8 @@ def test_a_change_made_by_another_process_is_seen_by_the_next_request(
     """Another process changes the settings without this one hearing a signal: only the
     settings generation in the database tells. A request reads it once; the next sees it."""
     customer = make_customer()
-    request_started.send(sender=None)
+    # What each request's start does (the signal itself would also close the test's connection).
+    memo.request_begins()
     try:
         assert _open(officer, customer, "letter", THURSDAY_TEN).acknowledge_due == mel(
             2026, 11, 19, 14, 0
@@ -105,14 +105,14 @@ def test_a_change_made_by_another_process_is_seen_by_the_next_request(
         again = _open(officer, customer, "letter", THURSDAY_TEN)
         assert again.acknowledge_due == mel(2026, 11, 19, 14, 0)
     finally:
-        request_finished.send(sender=None)
-    request_started.send(sender=None)
+        memo.request_ends()
+    memo.request_begins()
     try:
         # 9 to 11: 1 h on Thursday, 2 h on Friday, Monday 9:00 + 1 h = 10:00.
         after = _open(officer, customer, "letter", THURSDAY_TEN)
         assert after.acknowledge_due == mel(2026, 11, 23, 10, 0)
     finally:
-        request_finished.send(sender=None)
+        memo.request_ends()
 
 
 def test_opening_a_complaint_through_the_api_reads_few_queries(
