@@ -13,7 +13,10 @@ def _fresh_cache():
     permissions cached under them) that the next test's new rows may take again."""
     from django.core.cache import cache
 
+    from charter.core import memo
+
     cache.clear()
+    memo.forget()  # settings kept by the process: a rolled-back test's may not be the next's
     yield
 
 

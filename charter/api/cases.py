@@ -46,6 +46,7 @@ from .orders import (
     customer_field,
     order_field,
 )
+from .serializers import FieldsBuiltOnce
 from .standards import ActionPermissions, RefuseUnknownFields
 
 MAX_SECONDS = 86_400
@@ -63,7 +64,7 @@ def _direction(**kwargs):
     return _choice(Direction.choices, "DirectionEnum", **kwargs)
 
 
-class CaseBriefSerializer(serializers.ModelSerializer):
+class CaseBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "reference", "kind", "status", "subject"]
@@ -71,7 +72,7 @@ class CaseBriefSerializer(serializers.ModelSerializer):
 
 
 # --- Contacts ---------------------------------------------------------------------------------
-class ContactLogSerializer(serializers.ModelSerializer):
+class ContactLogSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     channel = _channel(read_only=True)
     direction = _direction(read_only=True)
     staff = serializers.StringRelatedField(read_only=True)
@@ -162,7 +163,7 @@ class ContactViewSet(ActionPermissions, viewsets.GenericViewSet):
 
 
 # --- Cases ------------------------------------------------------------------------------------
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     by = serializers.StringRelatedField(read_only=True)
 
     class Meta:
@@ -171,7 +172,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResolutionSerializer(serializers.ModelSerializer):
+class ResolutionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind = _choice(ResolutionKind.choices, "ResolutionKindEnum", read_only=True)
     status = _choice(ResolutionStatus.choices, "ResolutionStatusEnum", read_only=True)
 
@@ -193,7 +194,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind = _choice(CaseKind.choices, "CaseKindEnum", read_only=True)
     status = _choice(CaseStatus.choices, "CaseStatusEnum", read_only=True)
     complainant_type = _choice(ComplainantType.choices, "ComplainantTypeEnum", read_only=True)
@@ -413,8 +414,10 @@ class CaseViewSet(ActionPermissions, viewsets.GenericViewSet):
     def create(self, request):
         """Open a case. A complaint takes its due times from the charter and is routed by
         the complaints procedure."""
-        case = services.case_open(actor=request.user, **self._body(CaseCreateSerializer))
-        return self._render(case, status=status.HTTP_201_CREATED)
+        body = self._body(CaseCreateSerializer)
+        case = services.case_open(actor=request.user, **body)
+        case = selectors.opened_case(case, orders=body["orders"])
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StepSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -47,6 +47,7 @@ from charter.orders.models import (
 
 from .customers import NamedChoiceField, OptionalBooleanField
 from .routers import ID_PATTERN
+from .serializers import FieldsBuiltOnce
 from .standards import ActionPermissions, RefuseUnknownFields
 
 MAX_INT = 2_147_483_647  # the largest quantity a column holds on every database
@@ -150,7 +151,7 @@ def _approval_wait(approval: ApprovalRequest) -> dict:
 
 
 # --- Briefs shown inside other records ----------------------------------------------------------
-class CustomerBriefSerializer(serializers.ModelSerializer):
+class CustomerBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "reference", "name"]
@@ -164,7 +165,7 @@ class ProductBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderBriefSerializer(serializers.ModelSerializer):
+class OrderBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     kind = _choice(OrderKind.choices, "OrderKindEnum", read_only=True)
     status = _choice(OrderStatus.choices, "OrderStatusEnum", read_only=True)
 

@@ -1,5 +1,6 @@
 """Serializers parse and render; writes go through services."""
 
+import copy
 from decimal import Decimal
 
 from rest_framework import serializers
@@ -7,6 +8,20 @@ from rest_framework import serializers
 from charter.accounts import rules
 from charter.accounts.models import ApprovalRequest, AuthorityAction, AuthorityLimit, Team, User
 from charter.core.models import AuditEntry
+
+
+class FieldsBuiltOnce:
+    """For a read-only model serializer answered often (a case and what it holds): its fields
+    worked out from the model once per class, then copied for each use. Working them out is
+    most of what rendering one record costs; what they are depends only on the class."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built  # never bound: each use binds its own copies
+        return copy.deepcopy(built)
 
 
 class LimitSerializer(serializers.Serializer):

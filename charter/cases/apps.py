@@ -8,14 +8,16 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from charter.accounts.signals import approval_decided
-        from charter.core import home, navigation
+        from charter.core import home, memo, navigation
         from charter.core.sections import register_section
         from charter.core.timeline import register_timeline_source
         from charter.customers.privacy import register_access_section
         from charter.customers.signals import customer_erased
 
         from . import page_selectors, services, tasks, timeline  # noqa: F401 (tasks: periodic)
+        from .models import CaseSettings
 
+        memo.watch(CaseSettings)  # read by every complaint opened
         approval_decided.connect(services.on_approval_decided, dispatch_uid="cases-approvals")
         customer_erased.connect(services.on_customer_erased, dispatch_uid="cases-erasure")
         register_timeline_source("cases", timeline.customer_events)

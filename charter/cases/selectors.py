@@ -9,7 +9,21 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Case as Choose
-from django.db.models import Count, F, IntegerField, Min, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from charter.customers.models import CustomerKind
@@ -108,8 +122,17 @@ def routed_to(user) -> QuerySet[Case]:
     )
 
 
+def _held(rows) -> Exists:
+    """Whether the case has any of these rows (one indexed lookup)."""
+    return Exists(rows.filter(case=OuterRef("pk")))
+
+
 def case_detail(user, pk: int) -> Case | None:
-    return (
+    """The case with all its page shows. The case's row says (by indexed lookups) which of
+    its contacts, resolutions, linked records and emails it has, and only those are read: at
+    most one query each, whatever their number."""
+    through = Case.orders.through, Case.returns.through, Case.warranties.through
+    case = (
         cases_visible_to(user)
         .select_related(
             "customer",
@@ -120,23 +143,61 @@ def case_detail(user, pk: int) -> Case | None:
             "acknowledge_promise",
             "resolve_promise",
         )
-        .prefetch_related(
-            Prefetch("events", queryset=CaseEvent.objects.select_related("by")),
-            Prefetch(
-                "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
-            ),
-            Prefetch(
-                "resolutions",
-                queryset=Resolution.objects.select_related("by", "order", "approval"),
-            ),
-            Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
-            "returns",
-            "warranties__product",
-            "emails",
+        .annotate(
+            has_contacts=_held(Contact.objects.all()),
+            has_resolutions=_held(Resolution.objects.all()),
+            has_orders=_held(through[0].objects.all()),
+            has_returns=_held(through[1].objects.all()),
+            has_warranties=_held(through[2].objects.all()),
+            has_emails=_held(Email.objects.all()),
         )
         .filter(pk=pk)
         .first()
     )
+    if case is None:
+        return None
+    lookups = {
+        "contacts": Prefetch(
+            "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
+        ),
+        "resolutions": Prefetch(
+            "resolutions", queryset=Resolution.objects.select_related("by", "order", "approval")
+        ),
+        "orders": Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
+        "returns": "returns",
+        "warranties": "warranties__product",
+        "emails": "emails",
+    }
+    held = [Prefetch("events", queryset=CaseEvent.objects.select_related("by"))]
+    for relation, lookup in lookups.items():
+        if getattr(case, f"has_{relation}"):
+            held.append(lookup)
+        else:
+            _known(case, relation, [])
+    prefetch_related_objects([case], *held)
+    return case
+
+
+def opened_case(case: Case, *, orders=(), contact: Contact | None = None) -> Case:
+    """A case its opener has just saved, ready to show as ``case_detail`` would: its story read
+    back in one query. What else it has is what opening it was given (its orders, the contact
+    it came from): a case just opened has no other contacts and no resolutions yet."""
+    _known(case, "events", CaseEvent.objects.filter(case=case).select_related("by"))
+    _known(case, "contacts", [contact] if contact is not None else [])
+    _known(case, "resolutions", [])
+    _known(case, "orders", [order for order in orders if order is not None])
+    return case
+
+
+def _known(case: Case, relation: str, rows) -> None:
+    """Give ``case.<relation>.all()`` these rows without asking the database, as
+    ``prefetch_related`` does."""
+    found = getattr(case, relation).all()
+    found._result_cache = list(rows)
+    found._prefetch_done = True
+    if not hasattr(case, "_prefetched_objects_cache"):
+        case._prefetched_objects_cache = {}
+    case._prefetched_objects_cache[relation] = found
 
 
 def customer_cases(user, customer, *, limit: int = 10) -> list[Case]:
@@ -495,12 +556,17 @@ def reply_addressee(case: Case):
             rules.Person(name, email, primary)
             for name, email, primary in customer.contacts.values_list("name", "email", "is_primary")
         )
-        first = (
-            Email.objects.filter(case=case, direction=Direction.INBOUND)
-            .order_by("received_at", "pk")
-            .values_list("from_address", flat=True)
-            .first()
-        )
+        if "emails" in getattr(case, "_prefetched_objects_cache", {}):  # the case page's
+            inbound = [e for e in case.emails.all() if e.direction == Direction.INBOUND]
+            first = min(inbound, key=lambda e: (e.received_at, e.pk), default=None)
+            first = first.from_address if first else None
+        else:
+            first = (
+                Email.objects.filter(case=case, direction=Direction.INBOUND)
+                .order_by("received_at", "pk")
+                .values_list("from_address", flat=True)
+                .first()
+            )
         raised_by = first or ""
     return rules.addressee(
         customer=rules.Person(customer.name, customer.email),

@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import checks, navigation, signals  # noqa: F401
+        from . import checks, memo, navigation, signals  # noqa: F401
+        from .models import Closure, Organisation
+
+        memo.watch(Organisation, Closure)  # the business calendar
 
         navigation.register(
             label="Audit trail",

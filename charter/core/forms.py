@@ -1,6 +1,7 @@
 from collections import Counter
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
 from .audit_display import ACTION_WORDS
@@ -8,9 +9,42 @@ from .calendar import DAY_LABELS, DAYS, HoursError, WeeklyHours, parse_day
 from .models import Interface
 from .selectors import audited_content_types
 
+_FIELDS_HTML: dict[tuple, str] = {}
+
 
 class AccessibleForm(forms.Form):
     """Marks invalid fields for screen readers and ties errors to their field."""
+
+    def fields_html(self) -> str:
+        """The form's fields as ``core/_form_fields.html`` renders them. An unbound form's are
+        kept by the process, by everything they are made from (class, prefix, each field's
+        initial value, choices and attributes): a page of forms costs the template engine
+        one render per kind of form, not one per page; a bound form (errors) is rendered."""
+        if self.is_bound:
+            return render_to_string("core/_form_fields.html", {"form": self})
+        key = (
+            type(self),
+            self.prefix,
+            self.auto_id,
+            tuple(
+                (
+                    name,
+                    repr(self.get_initial_for_field(field, name)),
+                    repr(getattr(field, "choices", None)),
+                    repr(field.widget.attrs),
+                    field.required,
+                    str(field.label),
+                    str(field.help_text),
+                )
+                for name, field in self.fields.items()
+            ),
+        )
+        html = _FIELDS_HTML.get(key)
+        if html is None:
+            if len(_FIELDS_HTML) > 500:  # forms whose choices keep changing: start again
+                _FIELDS_HTML.clear()
+            html = _FIELDS_HTML[key] = render_to_string("core/_form_fields.html", {"form": self})
+        return html
 
     # Validation runs lazily (on .errors), so subclasses may finish setting fields up first.
     def full_clean(self):

@@ -153,3 +153,14 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SettingsGeneration(models.Model):
+    """One row whose number changes with every change of the settings each complaint reads
+    (hours, closures, the approved charter, case settings): processes keep those settings
+    while the number stays the same (see ``core.memo``)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Settings generation {self.number}"

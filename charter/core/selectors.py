@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 
 from auditlog.registry import auditlog as auditlog_registry
@@ -10,12 +11,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import memo
 from .calendar import BusinessCalendar, ClosedPeriod
 from .models import AuditEntry, Closure, Organisation
 
 
 def organisation_current() -> Organisation:
-    """The organisation this installation serves (created by migrations or the demo)."""
+    """The organisation this installation serves (created by migrations or the demo), kept by
+    the process until it changes; a copy, so a caller that changes it changes nothing another
+    request reads."""
+    return copy.copy(memo.remember("organisation", _read_organisation))
+
+
+def _read_organisation() -> Organisation:
     organisation = Organisation.objects.order_by("pk").first()
     if organisation is None:
         organisation = Organisation(name="Charter")
@@ -33,7 +41,11 @@ def upcoming_closures() -> list[Closure]:
 
 def business_calendar() -> BusinessCalendar:
     """The organisation's calendar: its service hours, its state's public holidays and its
-    closure days, in its time zone (two queries: read it once per request or batch)."""
+    closure days, in its time zone (kept by the process until one of them changes)."""
+    return memo.remember("business-calendar", _read_calendar)
+
+
+def _read_calendar() -> BusinessCalendar:
     organisation = organisation_current()
     closed = Closure.objects.values_list("first_day", "last_day", "name")
     return BusinessCalendar(

@@ -7,9 +7,12 @@ class StandardsConfig(AppConfig):
     verbose_name = "The service charter"
 
     def ready(self) -> None:
-        from charter.core import home, navigation
+        from charter.core import home, memo, navigation
 
         from . import selectors
+        from .models import ChannelOffer, CharterVersion, ServicePromise
+
+        memo.watch(CharterVersion, ServicePromise, ChannelOffer)  # promises and their hours
 
         navigation.register(
             label="Charter and policies",

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.db.models import Q
 
+from charter.core import memo
 from charter.core.calendar import BusinessCalendar, WeeklyHours
 from charter.core.errors import DomainError
 from charter.core.selectors import business_calendar
@@ -40,6 +41,10 @@ def current_version() -> CharterVersion | None:
 def channel_hours() -> dict[str, WeeklyHours]:
     """The opening hours the current charter publishes, by channel (channels without them are
     left out: promises about them run on the organisation's service hours)."""
+    return dict(memo.remember("channel-hours", _read_channel_hours))
+
+
+def _read_channel_hours() -> dict[str, WeeklyHours]:
     offers = ChannelOffer.objects.filter(version__status=VersionStatus.APPROVED).values_list(
         "channel", "opening_hours"
     )
@@ -48,8 +53,27 @@ def channel_hours() -> dict[str, WeeklyHours]:
 
 
 def channel_calendar(channel: str = "") -> BusinessCalendar:
-    """The calendar a promise about ``channel`` runs on (see ``rules.channel_calendar``)."""
-    return rules.channel_calendar(business_calendar(), channel_hours(), channel)
+    """The calendar a promise about ``channel`` runs on (see ``rules.channel_calendar``),
+    kept by the process with the settings it is made of."""
+    return memo.remember(
+        f"channel-calendar:{channel}",
+        lambda: rules.channel_calendar(business_calendar(), channel_hours(), channel),
+    )
+
+
+def approved_promises() -> tuple[CharterVersion | None, tuple[ServicePromise, ...]]:
+    """The approved charter and all its promises with their scope joined, kept by the process
+    until the charter changes (shared: never change them)."""
+
+    def read():
+        promises = tuple(
+            ServicePromise.objects.filter(version__status=VersionStatus.APPROVED).select_related(
+                "version", "segment", "customer_type"
+            )
+        )
+        return (promises[0].version if promises else current_version()), promises
+
+    return memo.remember("approved-promises", read)
 
 
 class PromiseBook:
@@ -59,13 +83,8 @@ class PromiseBook:
     channels' hours are read once, when a first deadline is asked for."""
 
     def __init__(self, events: list[str], customers=()):
-        # The promises with their version in one query; the version alone only if none.
-        self.promises = list(
-            ServicePromise.objects.filter(
-                version__status=VersionStatus.APPROVED, event__in=events
-            ).select_related("version", "segment", "customer_type")
-        )
-        self.version = self.promises[0].version if self.promises else current_version()
+        self.version, promises = approved_promises()
+        self.promises = [p for p in promises if p.event in events]
         self._calendars: dict[str, BusinessCalendar] = {}
         self.segments: dict[int, set[int]] = {}
         ids = {c.pk for c in customers if c is not None}
@@ -109,9 +128,7 @@ class PromiseBook:
     def calendar_for(self, channel: str = "") -> BusinessCalendar:
         """The calendar a promise about ``channel`` runs on (blank: the organisation's)."""
         if channel not in self._calendars:
-            self._calendars[channel] = rules.channel_calendar(
-                self.calendar, self.channel_hours, channel
-            )
+            self._calendars[channel] = channel_calendar(channel)
         return self._calendars[channel]
 
     def deadline(

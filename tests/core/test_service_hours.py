@@ -107,14 +107,19 @@ def test_closures_are_checked_audited_and_skipped(organisation, grace, make_user
     assert due == datetime(2026, 12, 24, 10, tzinfo=MELBOURNE)
 
 
-def test_the_calendar_is_read_in_two_queries_however_many_closures(
-    organisation, grace, django_assert_num_queries
+def test_the_calendar_is_read_in_few_queries_however_many_closures_and_kept_till_they_change(
+    organisation, grace, django_assert_num_queries, django_assert_max_num_queries
 ):
     for year in range(2020, 2030):
         services.closure_create(actor=grace, name="Shutdown", first_day=date(year, 12, 24))
-    with django_assert_num_queries(2):
+    # The organisation and its closures, and the settings generation they are kept under.
+    with django_assert_max_num_queries(4):
         calendar = business_calendar()
     assert calendar.closure_name(date(2029, 12, 24)) == "Shutdown"
+    with django_assert_num_queries(1):  # kept: only the generation is read
+        assert business_calendar() == calendar
+    services.closure_create(actor=grace, name="Stocktake", first_day=date(2030, 6, 30))
+    assert business_calendar().closure_name(date(2030, 6, 30)) == "Stocktake"
 
 
 # --- The page -----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from charter.accounts.models import RoleCode
@@ -132,15 +134,27 @@ def test_a_complaint_runs_on_the_hours_of_the_channel_it_came_by(charter):
     assert book.deadline(None, resolve, received, channel="email").due == mel(2026, 11, 23, 17)
 
 
-def test_the_charters_hours_and_closures_are_read_once_for_many_deadlines(
-    charter, django_assert_num_queries
-):
+def test_the_charters_hours_and_closures_are_read_once_for_many_deadlines(charter):
     Closure.objects.create(name="Shutdown", first_day=date(2026, 12, 24), last_day=date(2027, 1, 2))
-    with django_assert_num_queries(4):  # promises, organisation, closures, channels' hours
-        book = selectors.PromiseBook(["complaint_acknowledge", "complaint_resolve"])
-        for day in range(1, 29):
-            for channel in ("telephone", "email", "web_form", "letter", ""):
-                book.deadline(None, "complaint_resolve", mel(2026, 12, day, 10), channel=channel)
+
+    def count(days: int):
+        with CaptureQueriesContext(connection) as queries:
+            book = selectors.PromiseBook(["complaint_acknowledge", "complaint_resolve"])
+            for day in range(1, days + 1):
+                for channel in ("telephone", "email", "web_form", "letter", ""):
+                    book.deadline(
+                        None, "complaint_resolve", mel(2026, 12, day, 10), channel=channel
+                    )
+        return len(queries), book
+
+    count(
+        1
+    )  # reads the promises, organisation, closures and channels' hours; the process keeps them
+    few, _ = count(1)
+    many, book = count(28)
+    # Kept: only the settings generation is read (outside a request, once for the promises and
+    # once for each channel's calendar), however many deadlines.
+    assert many == few <= 6
     # Wednesday 23 December, telephone: 2 business days after the shutdown is Tuesday 5 January
     # 2027 (Monday 4th the first, Tuesday 5th the second) at 6 pm.
     due = book.deadline(None, "complaint_resolve", mel(2026, 12, 23, 10), channel="telephone")

@@ -159,25 +159,25 @@ def case_open(
     case.save()  # once, routed: the audit trail records the case as it was opened
     case.reference = f"CASE-{case.pk}"
     Case.objects.filter(pk=case.pk).update(reference=case.reference)
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case=case,
-                kind=CaseEventKind.OPENED,
-                by=actor,
-                at=opened_at,
-                to_status=CaseStatus.RECEIVED,
-                text=f"{case.get_kind_display()} received by "
-                f"{case.get_channel_display().lower()} and logged.",
-            ),
-            *(
-                CaseEvent(case=case, kind=CaseEventKind.NOTE, by=actor, at=opened_at, text=note)
-                for note in notes
-            ),
-        ]
-    )
-    if routed is not None:
-        _record_routing(case, *routed, actor=actor, at=opened_at)
+    opened = [
+        CaseEvent(
+            case=case,
+            kind=CaseEventKind.OPENED,
+            by=actor,
+            at=opened_at,
+            to_status=CaseStatus.RECEIVED,
+            text=f"{case.get_kind_display()} received by "
+            f"{case.get_channel_display().lower()} and logged.",
+        ),
+        *(
+            CaseEvent(case=case, kind=CaseEventKind.NOTE, by=actor, at=opened_at, text=note)
+            for note in notes
+        ),
+    ]
+    if routed is not None:  # the story's first events and the routing's in one insert
+        _record_routing(case, *routed, actor=actor, at=opened_at, events=opened)
+    else:
+        CaseEvent.objects.bulk_create(opened)
     _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor, at=opened_at)
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(case=case)

@@ -49,10 +49,10 @@ def _route(case: Case, *, at) -> tuple[rules.Routing, list[str], bool]:
     return routing, new_reasons, sent
 
 
-def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at) -> None:
+def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at, events=()) -> None:
     """The routing's story, the account manager told, and the manager it was sent to told at
     once with the call-back she must keep (by email once the case is saved; her home page
-    lists it)."""
+    lists it). ``events`` written before the routing's go in the same insert."""
     if sent and case.owner_id and (actor is None or case.owner_id != actor.pk):
         enqueue_on_commit("charter.cases.tasks.tell_manager_routed", case.pk)
     if (
@@ -63,8 +63,13 @@ def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at) 
     ):
         enqueue_on_commit("charter.cases.tasks.tell_account_manager", case.pk)
     CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, kind=CaseEventKind.ROUTED, by=actor, text=reason, at=at)
-        for reason in new_reasons
+        [
+            *events,
+            *(
+                CaseEvent(case=case, kind=CaseEventKind.ROUTED, by=actor, text=reason, at=at)
+                for reason in new_reasons
+            ),
+        ]
     )
 
 
