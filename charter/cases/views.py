@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -235,6 +236,8 @@ def _case_context(request, case) -> dict:
     }
     if can_change:
         context.update(
+            # Each action's address is used twice (action and hx-post) and a step's per step.
+            action_urls={name: reverse("cases:action", args=[case.pk, name]) for name in ACTIONS},
             step_form=StepForm(prefix="step"),
             resolution_form=ResolutionForm(prefix="resolution", order_choices=order_choices),
             contact_form=CaseContactForm(
