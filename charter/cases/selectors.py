@@ -158,17 +158,20 @@ def case_detail(user, pk: int) -> Case | None:
         return None
     lookups = {
         "contacts": Prefetch(
-            "contacts", queryset=Contact.objects.select_related("staff").order_by("at", "pk")
+            "contacts",
+            queryset=Contact.objects.select_related("staff")
+            .defer(*_not_in_names("staff"))
+            .order_by("at", "pk"),
         ),
-        "resolutions": Prefetch(
-            "resolutions", queryset=Resolution.objects.select_related("by", "order", "approval")
-        ),
+        # The page and the API name a resolution's order; its approval is shown by number.
+        "resolutions": Prefetch("resolutions", queryset=Resolution.objects.select_related("order")),
         "orders": Prefetch("orders", queryset=Order.objects.prefetch_related("lines__product")),
         "returns": "returns",
         "warranties": "warranties__product",
         "emails": "emails",
     }
-    held = [Prefetch("events", queryset=CaseEvent.objects.select_related("by"))]
+    events = CaseEvent.objects.select_related("by").defer(*_not_in_names("by"))
+    held = [Prefetch("events", queryset=events)]
     for relation, lookup in lookups.items():
         if getattr(case, f"has_{relation}"):
             held.append(lookup)
@@ -176,6 +179,20 @@ def case_detail(user, pk: int) -> Case | None:
             _known(case, relation, [])
     prefetch_related_objects([case], *held)
     return case
+
+
+def _not_in_names(relation: str) -> list[str]:
+    """The fields of the person in ``relation`` that naming them (``str(user)``) does not read:
+    a busy case's story names the same few people dozens of times, and reading their whole
+    rows made up much of its page's time."""
+    from django.contrib.auth import get_user_model
+
+    named = {"id", "first_name", "last_name", "username"}
+    return [
+        f"{relation}__{field.name}"
+        for field in get_user_model()._meta.concrete_fields
+        if field.name not in named
+    ]
 
 
 def opened_case(case: Case, *, orders=(), contact: Contact | None = None) -> Case:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("wording/", views.reply_wording, name="wording"),
     path("mail/<int:pk>/raw/", views.mail_raw, name="mail-raw"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/history/", views.case_history, name="history"),
     path("<int:pk>/<str:action>/", views.case_action, name="action"),
 ]

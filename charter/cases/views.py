@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -45,6 +46,7 @@ from .models import Category, EscalationLevel, ReplyTemplate, Situation
 PAGE_SIZE = 50
 VIEW = "cases.view_case"
 CHANGE = "cases.change_case"
+HISTORY_PANEL = 20  # the latest changes shown on the case page; its history page shows 50
 # Whose cases, then which of them by the resolution promise; every count is of that set.
 SCOPES = (("mine", "Mine"), ("open", "All open"))
 DUE_FILTERS = (
@@ -234,6 +236,8 @@ def _case_context(request, case) -> dict:
     }
     if can_change:
         context.update(
+            # Each action's address is used twice (action and hx-post) and a step's per step.
+            action_urls={name: reverse("cases:action", args=[case.pk, name]) for name in ACTIONS},
             step_form=StepForm(prefix="step"),
             resolution_form=ResolutionForm(prefix="resolution", order_choices=order_choices),
             contact_form=CaseContactForm(
@@ -277,6 +281,22 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     context = _case_context(request, case)
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's audit trail in words: its own page (the case page links to it), or the
+    panel the case page fetches once it is scrolled to, so the page itself does not pay for
+    naming every record its changes mention."""
+    case = selectors.cases_visible_to(request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case.")
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "cases/_history.html" if partial else "cases/history.html"
+    response = render(request, template, {"case": case, "limit": HISTORY_PANEL if partial else 50})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _step(request, case, data):

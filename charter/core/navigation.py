@@ -7,8 +7,9 @@ navigation follows the role without this module knowing any role.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,13 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _url(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str) -> str:
+    """Reversed once per name (and prefix, which ``reverse`` reads): every page lists them."""
+    return reverse(url_name)
 
 
 _items: dict[str, NavItem] = {}

@@ -1,11 +1,13 @@
-"""A case's page shows its history in words: the procedure's step by its name, the new owner
-by name, times as entered in Sydney; never field names, codes or ids."""
+"""A case's history in words: the procedure's step by its name, the new owner by name, times
+as entered in Sydney; never field names, codes or ids. The case page fetches it once scrolled
+to, and links to it for a reader without script."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
+from charter.accounts.models import RoleCode
 from charter.cases import services
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,13 @@ def test_a_cases_history_reads_as_words(
         response = client.post(reverse("cases:action", args=[case.pk, name]), data)
         assert response.status_code == 302, name
 
-    history = _history(client.get(reverse("cases:detail", args=[case.pk])).content.decode())
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    url = reverse("cases:history", args=[case.pk])
+    assert f'hx-get="{url}"' in page and f'<a href="{url}">' in page
+    panel = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert panel.lstrip().startswith('<section class="card history"')
+    history = _history(client.get(url).content.decode())
+    assert _history(panel) == history
 
     assert "Changed by Mary" in history
     assert "Status Received and logged Investigating" in history
@@ -41,3 +49,22 @@ def test_a_cases_history_reads_as_words(
     assert "Escalation Not escalated Supervisor" in history
     assert f"Owner Mary {supervisor}" in history
     assert "callback_at" not in history and "None" not in history and "19 Dec" not in history
+
+
+def test_the_history_is_for_those_who_see_cases_in_a_fixed_number_of_queries(
+    complaints_charter, client, officer, make_user, make_customer, django_assert_max_num_queries
+):
+    case = services.case_open(
+        actor=officer, customer=make_customer(), subject="Not delivered", channel="telephone"
+    )
+    url = reverse("cases:history", args=[case.pk])
+    assert client.get(url).status_code == 302  # to sign in
+    client.force_login(make_user(RoleCode.ANALYST))
+    assert client.get(url).status_code == 403
+    client.force_login(officer)
+    assert client.get(reverse("cases:history", args=[case.pk + 1000])).status_code == 404
+    services.case_step(actor=officer, case=case, to="investigating")
+    for n in range(3):
+        services.case_note(actor=officer, case=case, text=f"Note {n}")
+    with django_assert_max_num_queries(8):
+        assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200

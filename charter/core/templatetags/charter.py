@@ -8,6 +8,19 @@ from charter.core.selectors import audit_history_for
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The main navigation's links, drawn once a request: every page shows them twice (beside
+    the page, and under "Menu" on a phone)."""
+    request = context.get("request")
+    drawn = getattr(request, "_main_nav", None)
+    if drawn is None:
+        drawn = context.template.engine.get_template("core/_nav.html").render(context)
+        if request is not None:
+            request._main_nav = drawn
+    return mark_safe(drawn)
+
+
 @register.inclusion_tag("core/_audit_history.html")
 def audit_history(obj, limit=50):
     """The history panel shown on every record's page, in words (see ``core.audit_display``)."""
