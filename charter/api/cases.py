@@ -286,7 +286,7 @@ class CaseListQuery(serializers.Serializer):
     )
 
 
-class CaseCreateSerializer(RefuseUnknownFields, serializers.Serializer):
+class CaseCreateSerializer(FieldsBuiltOnce, RefuseUnknownFields, serializers.Serializer):
     kind = _choice(CaseKind.choices, "CaseKindEnum", required=False, default=CaseKind.COMPLAINT)
     subject = serializers.CharField(max_length=200)
     channel = _channel()

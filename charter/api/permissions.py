@@ -1,6 +1,9 @@
+from functools import cache
+
 from rest_framework.permissions import BasePermission
 
 
+@cache  # one class per permission: views ask for it on every request
 def require_perm(perm: str):
     """A DRF permission class for one Django permission (roles map onto permissions)."""
 

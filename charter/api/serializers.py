@@ -11,9 +11,10 @@ from charter.core.models import AuditEntry
 
 
 class FieldsBuiltOnce:
-    """For a read-only model serializer answered often (a case and what it holds): its fields
-    worked out from the model once per class, then copied for each use. Working them out is
-    most of what rendering one record costs; what they are depends only on the class."""
+    """For a serializer used often (a case and what it holds, the body that opens one): its
+    fields worked out once per class, then copied for each use. Working them out, and DRF's
+    deep copy of them for every instance, is most of what rendering or reading one record
+    costs; what they are depends only on the class."""
 
     def get_fields(self):
         cls = type(self)
@@ -21,7 +22,28 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()
             cls._fields_built = built  # never bound: each use binds its own copies
-        return copy.deepcopy(built)
+        return {name: _unbound_copy(field) for name, field in built.items()}
+
+
+# Fields that hold other fields, bound to them: each use needs its own of those too.
+_HOLDERS = (
+    serializers.BaseSerializer,
+    serializers.ListField,
+    serializers.DictField,
+    serializers.ManyRelatedField,
+)
+
+
+def _unbound_copy(field):
+    """A copy of a field never bound, for one serializer to bind. A plain field is copied
+    shallowly: it shares what it never changes once built (its choices, validators, messages,
+    queryset) and gets its own name and parent when bound. A field holding others (a nested
+    serializer, a list of them, a list of ids) is built afresh, as DRF does."""
+    if isinstance(field, _HOLDERS):
+        return copy.deepcopy(field)
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 class LimitSerializer(serializers.Serializer):

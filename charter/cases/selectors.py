@@ -196,10 +196,15 @@ def _not_in_names(relation: str) -> list[str]:
 
 
 def opened_case(case: Case, *, orders=(), contact: Contact | None = None) -> Case:
-    """A case its opener has just saved, ready to show as ``case_detail`` would: its story read
-    back in one query. What else it has is what opening it was given (its orders, the contact
-    it came from): a case just opened has no other contacts and no resolutions yet."""
-    _known(case, "events", CaseEvent.objects.filter(case=case).select_related("by"))
+    """A case its opener has just saved, ready to show as ``case_detail`` would, without
+    asking the database: its story is what opening it wrote (``case.first_events``, read back
+    for a case that does not carry them). What else it has is what opening it was given (its
+    orders, the contact it came from): a case just opened has no other contacts and no
+    resolutions yet."""
+    story = getattr(case, "first_events", None)
+    if story is None:
+        story = CaseEvent.objects.filter(case=case).select_related("by")
+    _known(case, "events", story)
     _known(case, "contacts", [contact] if contact is not None else [])
     _known(case, "resolutions", [])
     _known(case, "orders", [order for order in orders if order is not None])

@@ -175,17 +175,23 @@ def case_open(
         ),
     ]
     if routed is not None:  # the story's first events and the routing's in one insert
-        _record_routing(case, *routed, actor=actor, at=opened_at, events=opened)
+        opened = _record_routing(case, *routed, actor=actor, at=opened_at, events=opened)
     else:
         CaseEvent.objects.bulk_create(opened)
-    _link(case, orders=orders, returns=returns, warranties=warranties, actor=actor, at=opened_at)
+    linked = _link(
+        case, orders=orders, returns=returns, warranties=warranties, actor=actor, at=opened_at
+    )
+    # The whole story so far, in its order (one moment, written in turn): the answer that
+    # shows the case just opened needs not read it back (``selectors.opened_case``).
+    case.first_events = [*opened, linked] if linked is not None else opened
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(case=case)
         contact.case = case
     return case
 
 
-def _link(case, *, orders=(), returns=(), warranties=(), actor=None, at=None) -> None:
+def _link(case, *, orders=(), returns=(), warranties=(), actor=None, at=None) -> CaseEvent | None:
+    """Link the records; returns the event that says so, if any were given."""
     linked = []
     for field, items in (("orders", orders), ("returns", returns), ("warranties", warranties)):
         items = [item for item in items if item is not None]
@@ -194,10 +200,11 @@ def _link(case, *, orders=(), returns=(), warranties=(), actor=None, at=None) ->
                 raise DomainError("A case can only link records of its own customer.", field=field)
             getattr(case, field).add(*items)
             linked += [getattr(i, "reference", None) or str(i) for i in items]
-    if linked:
-        _event(
-            case, CaseEventKind.LINKED, by=actor, at=at, text="Linked " + ", ".join(linked) + "."
-        )
+    if not linked:
+        return None
+    return _event(
+        case, CaseEventKind.LINKED, by=actor, at=at, text="Linked " + ", ".join(linked) + "."
+    )
 
 
 @transaction.atomic

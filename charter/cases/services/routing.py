@@ -49,10 +49,13 @@ def _route(case: Case, *, at) -> tuple[rules.Routing, list[str], bool]:
     return routing, new_reasons, sent
 
 
-def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at, events=()) -> None:
+def _record_routing(
+    case: Case, routing, new_reasons, sent=False, *, actor, at, events=()
+) -> list[CaseEvent]:
     """The routing's story, the account manager told, and the manager it was sent to told at
     once with the call-back she must keep (by email once the case is saved; her home page
-    lists it). ``events`` written before the routing's go in the same insert."""
+    lists it). ``events`` written before the routing's go in the same insert; returns all
+    the events written."""
     if sent and case.owner_id and (actor is None or case.owner_id != actor.pk):
         enqueue_on_commit("charter.cases.tasks.tell_manager_routed", case.pk)
     if (
@@ -62,7 +65,7 @@ def _record_routing(case: Case, routing, new_reasons, sent=False, *, actor, at, 
         and case.customer.account_manager_id
     ):
         enqueue_on_commit("charter.cases.tasks.tell_account_manager", case.pk)
-    CaseEvent.objects.bulk_create(
+    return CaseEvent.objects.bulk_create(
         [
             *events,
             *(
