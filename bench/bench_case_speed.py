@@ -19,12 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench import datagen
-from bench.bench_cases import _free_port, _load, _sequential
+from bench.bench_cases import _load, _sequential, gunicorn
 from bench.support import Context, figure, percentile, timed
 
 MODULE = "case_speed"
@@ -136,46 +131,6 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-@contextmanager
-def _gunicorn(ctx: Context):
-    port = _free_port()
-    connection.close()  # the workers open their own
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "charter.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ctx.repo,
-        env=os.environ.copy(),
-    )
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield port, server.pid
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-
-
 def _queries_per_complaint(officer, token: str, body: bytes) -> int:
     client = Client()
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
@@ -198,7 +153,7 @@ def _open_api(ctx: Context, officer) -> list[dict]:
     body = _body(customer)
     queries = _queries_per_complaint(officer, token, body)
     before = Case.objects.count()
-    with _gunicorn(ctx) as (port, pid):
+    with gunicorn(ctx, workers=WORKERS, threads=THREADS) as (port, pid):
         request = _request(port, token, body)
         asyncio.run(_sequential(port, request, 50))  # warm-up: workers, connections, caches
         samples = asyncio.run(_sequential(port, request, 200))

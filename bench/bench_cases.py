@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -76,6 +77,48 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(ctx: Context, *, workers: int, threads: int):
+    """Charter under gunicorn on a free port of 127.0.0.1 (gthread workers; the database
+    connection is closed first, as the workers open their own). Yields (port, master pid)."""
+    port = _free_port()
+    connection.close()  # the workers open their own
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "charter.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ctx.repo,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port, server.pid
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 async def _post(reader, writer, request: bytes) -> int:
@@ -152,38 +195,7 @@ def _contact_api(ctx: Context, officer) -> list[dict]:
 
     token = Token.objects.get_or_create(user=officer)[0].key
     customer = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
-    port = _free_port()
-    connection.close()  # gunicorn's workers open their own
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "charter.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "2",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ctx.repo,
-        env=os.environ.copy(),
-    )
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(ctx, workers=3, threads=2) as (port, _pid):
         request = _request(port, token, customer)
         before = Contact.objects.count()
         asyncio.run(_sequential(port, request, 50))  # warm-up: workers, connections, caches
@@ -191,9 +203,6 @@ def _contact_api(ctx: Context, officer) -> list[dict]:
         seconds = 15.0
         done, errors = asyncio.run(_load(port, request, 32, seconds))
         logged = Contact.objects.count() - before
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     postgres = connection.vendor == "postgresql"
     return [
         figure(
