@@ -114,8 +114,12 @@ def take_undo(request: HttpRequest, *, kind: str) -> dict:
     """What to restore for the offer the actor pressed Undo on, once; refused (Conflict) when
     there is no such offer of theirs or it has lapsed."""
     offer = _stored(request)
-    token = request.POST.get("undo", "")
-    if offer is None or offer["kind"] != kind or not secrets.compare_digest(offer["token"], token):
+    token = request.POST.get("undo", "")  # compared as bytes: any text a client sends
+    if (
+        offer is None
+        or offer["kind"] != kind
+        or not secrets.compare_digest(offer["token"].encode(), token.encode())
+    ):
         raise Conflict("There is nothing of yours to undo here: change it back by hand.")
     del request.session[_UNDO_KEY]
     if offer["until"] < timezone.now().timestamp():

@@ -53,6 +53,19 @@ def test_a_declined_product_can_be_undone_by_who_declined_it(client, officer, of
     assert "nothing of yours to undo" in again
 
 
+def test_a_forged_undo_token_is_refused_in_words(client, officer, offered):
+    customer, holding = offered
+    client.force_login(officer)
+    _decline(client, customer, holding)
+    undo = reverse("customers:holding-undo", args=[customer.pk, holding.pk])
+    for forged in ("é" * 20, "x" * 5000, ""):
+        page = client.post(undo, {"undo": forged}, follow=True)
+        assert page.status_code == 200
+        assert "nothing of yours to undo" in page.content.decode()
+    holding.refresh_from_db()
+    assert holding.status == "declined"
+
+
 def test_undo_is_refused_to_another_user_and_after_a_few_minutes(
     client, officer, make_user, offered
 ):
